@@ -1,0 +1,44 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonResponse, type Router } from '../../shared/index.ts';
+import { captureChain } from './captureChain.ts';
+import { RequestConversionError, toRequest } from './toRequest.ts';
+import { writeResponse } from './writeResponse.ts';
+
+/** Options of {@link routerMiddleware}. */
+export interface RouterMiddlewareOptions {
+  router: Router;
+  /**
+   * Mounted in a parent app in front of its own API routes: the rest of the middleware chain
+   * serves the self provider's attempts in-process (SPEC 4). @default false
+   */
+  chainAsLocal?: boolean;
+}
+
+/**
+ * Express (or plain `node:http`) middleware over the core. Routed paths are answered by the
+ * router; everything else goes to `next()` (the parent app, the static folder or a 404).
+ *
+ * @example
+ * app.use(routerMiddleware({ router, chainAsLocal: true }));
+ * app.use('/task/api', taskApi); // serves provider ROUTE_SELF's attempts
+ */
+export function routerMiddleware(opts: RouterMiddlewareOptions) {
+  return function hadokuRoute(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
+    let request: Request;
+    try {
+      request = toRequest(req, res, `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 80}`);
+    } catch (error) {
+      const reason = error instanceof RequestConversionError ? error.message : 'malformed request';
+      void writeResponse(jsonResponse(400, { error: reason }), res);
+      return;
+    }
+    const ctx = {
+      clientAddress: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
+      local: opts.chainAsLocal ? captureChain(req, res, next) : undefined,
+    };
+    opts.router.handle(request, ctx).then(
+      (response) => (response ? writeResponse(response, res) : next()),
+      (error) => next(error),
+    );
+  };
+}

@@ -1,0 +1,145 @@
+import { ConfigSourceError, ConfigUnavailableError, ConfigValidationError } from './errors.ts';
+import { parseConfig, type RouteConfigSnapshot } from './parseConfig.ts';
+import type { ConfigReader, ConfigSourceName, Env } from './types.ts';
+
+/** Options of {@link ConfigManager}. */
+export interface ConfigManagerOptions {
+  /** Store name shown as `source` in `/_config/route`. */
+  source: Exclude<ConfigSourceName, 'baked'>;
+  /** Reads the raw config from the store. */
+  read: ConfigReader;
+  /** `${VAR}` values and priority overrides. */
+  env: Env;
+  /**
+   * How long a loaded config is used before the store is read again; also how long a failed read
+   * backs off, so an outage does not turn into one store call per request.
+   * @default Infinity (re-read only on {@link ConfigManager.refresh}, e.g. from a file watcher)
+   */
+  maxAgeMs?: number;
+  /** Config text baked into the bundle at build time: the cold-start fallback. */
+  baked?: string;
+  /** @default Date.now */
+  now?: () => number;
+  /** Where rejected reloads are reported. @default console.error as JSON */
+  log?: (line: Record<string, unknown>) => void;
+}
+
+/** What `/_config/route` shows about where the config came from. */
+export interface ConfigStatus {
+  source: ConfigSourceName;
+  version: string | null;
+  loaded_at: string | null;
+  last_error: string | null;
+}
+
+/**
+ * The one owner of config freshness: reads the store when the loaded config is older than
+ * `maxAgeMs` (one read at a time), validates, swaps whole, and keeps the last good config when a
+ * read fails or returns an invalid config. On a cold start with nothing good it falls back to the
+ * baked config. Each store only provides a small `read` function.
+ *
+ * @example
+ * const manager = new ConfigManager({ source: 'kv', read: async () => ({ text: await kv.get('route-config') }), env, maxAgeMs: 10_000 });
+ * const config = await manager.current();
+ */
+export class ConfigManager {
+  readonly #opts: ConfigManagerOptions;
+  readonly #now: () => number;
+  readonly #maxAgeMs: number;
+  #snapshot: RouteConfigSnapshot | undefined;
+  #snapshotText: string | undefined;
+  #status: ConfigStatus;
+  #checkedAt = Number.NEGATIVE_INFINITY;
+  #inflight: Promise<void> | undefined;
+
+  constructor(opts: ConfigManagerOptions) {
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
+    this.#maxAgeMs = opts.maxAgeMs ?? Number.POSITIVE_INFINITY;
+    this.#status = { source: opts.source, version: null, loaded_at: null, last_error: null };
+  }
+
+  /**
+   * The current valid config, re-reading the store first when it is older than `maxAgeMs`.
+   * @throws {ConfigUnavailableError} when no valid config is known at all
+   */
+  async current(): Promise<RouteConfigSnapshot> {
+    if (this.#snapshot === undefined || this.#now() - this.#checkedAt >= this.#maxAgeMs) await this.refresh();
+    if (this.#snapshot === undefined) {
+      throw new ConfigUnavailableError('Routing configuration not found', { cause: this.#status.last_error });
+    }
+    return this.#snapshot;
+  }
+
+  /** Re-reads the store now. Never throws: a bad read keeps the last good config and sets `last_error`. */
+  refresh(): Promise<void> {
+    this.#inflight ??= this.#reload().finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  /**
+   * First load for a runtime that refuses to start without a valid config (local router).
+   * @throws {ConfigValidationError} listing every problem, or {@link ConfigSourceError} when unreadable
+   */
+  async load(): Promise<RouteConfigSnapshot> {
+    this.#checkedAt = this.#now();
+    let read;
+    try {
+      read = await this.#opts.read();
+    } catch (error) {
+      throw new ConfigSourceError(`cannot read the ${this.#opts.source} config: ${(error as Error).message}`, { cause: error });
+    }
+    if (read === null) throw new ConfigSourceError(`no config found in the ${this.#opts.source} store`);
+    this.#accept(parseConfig(read.text, this.#opts.env, read.version), read.text, this.#opts.source);
+    return this.#snapshot!;
+  }
+
+  /** Where the config came from and the last rejected reload. */
+  status(): ConfigStatus {
+    return { ...this.#status };
+  }
+
+  async #reload(): Promise<void> {
+    this.#checkedAt = this.#now();
+    let read;
+    try {
+      read = await this.#opts.read();
+    } catch (error) {
+      return this.#reject(`${this.#opts.source} store unreachable: ${(error as Error).message}`, error);
+    }
+    if (read === null) return this.#reject(`no config found in the ${this.#opts.source} store`);
+    // Same text as the loaded one: nothing to parse or swap (the common case on every max-age).
+    if (read.text === this.#snapshotText && this.#status.source === this.#opts.source) {
+      this.#status.last_error = null;
+      return;
+    }
+    try {
+      this.#accept(parseConfig(read.text, this.#opts.env, read.version), read.text, this.#opts.source);
+    } catch (error) {
+      const reason = error instanceof ConfigValidationError ? error.errors.join('; ') : (error as Error).message;
+      this.#reject(`rejected ${this.#opts.source} config: ${reason}`, error);
+    }
+  }
+
+  #accept(snapshot: RouteConfigSnapshot, text: string, source: ConfigSourceName): void {
+    this.#snapshot = snapshot;
+    this.#snapshotText = text;
+    this.#status = { source, version: snapshot.version, loaded_at: new Date(this.#now()).toISOString(), last_error: null };
+  }
+
+  #reject(reason: string, cause?: unknown): void {
+    this.#status.last_error = reason;
+    const log = this.#opts.log ?? ((line) => console.error(JSON.stringify(line)));
+    log({ level: 'warn', msg: 'config_rejected', source: this.#opts.source, reason, keeping: this.#snapshot ? this.#status.source : null });
+    if (this.#snapshot === undefined && this.#opts.baked !== undefined) {
+      try {
+        this.#accept(parseConfig(this.#opts.baked, this.#opts.env), this.#opts.baked, 'baked');
+        this.#status.last_error = reason;
+      } catch (error) {
+        log({ level: 'error', msg: 'baked_config_invalid', reason: (error as Error).message, cause: String(cause ?? '') });
+      }
+    }
+  }
+}

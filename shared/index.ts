@@ -1,0 +1,29 @@
+/**
+ * The hadoku-route fallback core: runtime-independent (Fetch API only). Runtimes import from here.
+ * @packageDocumentation
+ */
+export * from './types.ts';
+export { createRouter, type Router, type RouterOptions } from './router.ts';
+export { ConfigManager, type ConfigManagerOptions, type ConfigStatus } from './configManager.ts';
+export { parseConfig, appPriorityEnvName, type RouteConfigSnapshot, type RouteSettings, type ProviderInfo } from './parseConfig.ts';
+export { describeOrders, configWarnings, type AppOrder } from './describeOrders.ts';
+export { routeConfigJsonSchema, routeConfigSchema } from './routeConfigSchema.ts';
+export { MemoryCache } from './memoryCache.ts';
+export { decideFallback, isFallbackStatus, wasNotSent, type FallbackDecision, type FallbackInput } from './fallbackPolicy.ts';
+export { CircuitBreaker, type BreakerState } from './circuitBreaker.ts';
+export { upstreamUrl } from './upstreamUrl.ts';
+export { matchApp } from './matchApp.ts';
+export { forwardRequestHeaders, clientResponseHeaders } from './headers.ts';
+export { serverTiming } from './serverTiming.ts';
+export { contentVersion } from './contentVersion.ts';
+export { jsonResponse } from './jsonResponse.ts';
+export { DEFAULTS, STALE_IF_ERROR_SECONDS, SSM_STANDARD_MAX_BYTES } from './defaults.ts';
+export {
+  ConfigError,
+  ConfigValidationError,
+  ConfigSourceError,
+  ConfigUnavailableError,
+  BodyTooLargeError,
+  AttemptTimeoutError,
+  ClientAbortError,
+} from './errors.ts';
