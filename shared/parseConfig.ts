@@ -1,7 +1,7 @@
 import { DEFAULTS } from './defaults.ts';
 import { ConfigValidationError } from './errors.ts';
 import { contentVersion } from './contentVersion.ts';
-import { routeConfigSchema } from './routeConfigSchema.ts';
+import { PROVIDER_ID, routeConfigSchema } from './routeConfigSchema.ts';
 import type { Env } from './types.ts';
 
 /** A provider as the router uses it: origin and path prefix split once, at load time. */
@@ -87,11 +87,14 @@ export function parseConfig(text: string, env: Env, version?: string): RouteConf
   }
   const issues: string[] = [];
   const substituted = substitute(raw, '', env, issues);
-  const checked = routeConfigSchema.check(substituted, '', issues);
-  if (!checked) throw new ConfigValidationError(issues.map((m) => (m.startsWith(':') ? `(root)${m}` : m)));
+  const valid = routeConfigSchema.check(substituted, '', issues);
+  // Cross-field checks run even when the shape had errors, on whatever parts are well-typed, so
+  // one run lists every problem.
+  const checked = (valid ?? wellTyped(substituted)) as NonNullable<typeof valid>;
 
   const providers = new Map<string, ProviderInfo>();
   for (const [id, base] of Object.entries(checked.providers ?? {})) {
+    if (typeof base !== 'string' || !PROVIDER_ID.test(id)) continue;
     const info = parseProvider(id, base, issues);
     if (info) providers.set(id, info);
   }
@@ -106,14 +109,15 @@ export function parseConfig(text: string, env: Env, version?: string): RouteConf
   };
 
   const envGlobal = nonEmpty(env.ROUTE_PRIORITY);
-  const globalPriority = parsePriority(envGlobal ?? checked.global_priority ?? DEFAULTS.global_priority, envGlobal !== undefined ? 'ROUTE_PRIORITY (env)' : 'global_priority', ids, issues);
+  const globalPriority = parsePriority(envGlobal ?? (typeof checked.global_priority === 'string' ? checked.global_priority : ''), envGlobal !== undefined ? 'ROUTE_PRIORITY (env)' : 'global_priority', ids, issues);
 
   const routes = new Map<string, RouteSettings>();
   for (const [app, r] of Object.entries(checked.routes ?? {})) {
+    if (!r || typeof r !== 'object') continue;
     const envName = appPriorityEnvName(app);
     const envPriority = nonEmpty(env[envName]);
     routes.set(app, {
-      priority: parsePriority(envPriority ?? r.priority ?? '', envPriority !== undefined ? `${envName} (env)` : `routes.${app}.priority`, ids, issues),
+      priority: parsePriority(envPriority ?? (typeof r.priority === 'string' ? r.priority : ''), envPriority !== undefined ? `${envName} (env)` : `routes.${app}.priority`, ids, issues),
       prioritySource: envPriority !== undefined ? 'env' : 'config',
       cache: r.cache ?? DEFAULTS.cache,
       cacheTtlSeconds: r.cache_ttl_seconds ?? DEFAULTS.cache_ttl_seconds,
@@ -127,7 +131,7 @@ export function parseConfig(text: string, env: Env, version?: string): RouteConf
         : null,
     });
   }
-  if (issues.length) throw new ConfigValidationError(issues);
+  if (issues.length || !valid) throw new ConfigValidationError(issues.map((m) => (m.startsWith(':') ? `(root)${m}` : m)));
 
   const breaker = checked.breaker === false ? null : {
     failures: checked.breaker?.failures ?? DEFAULTS.breaker.failures,
@@ -220,4 +224,12 @@ function toFallbackOn(entries: ReadonlyArray<number | string>): FallbackOn {
     else classes.add(Number(entry[0]));
   }
   return { codes, classes };
+}
+
+// The parts of an ill-shaped config that can still be cross-checked (objects where objects belong).
+function wellTyped(value: unknown): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  const v = value as Record<string, unknown>;
+  const isObject = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+  return { providers: isObject(v.providers) ? v.providers : {}, routes: isObject(v.routes) ? v.routes : {}, global_priority: v.global_priority };
 }

@@ -172,7 +172,7 @@ export function createRouter(opts: RouterOptions): Router {
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
       const remaining = deadlineAt - now();
-      if (remaining <= 0) {
+      if (remaining < 1) {
         deadlineHit = true;
         lastFailure = 'timeout';
         break;

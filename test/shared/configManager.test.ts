@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigManager, ConfigUnavailableError, ConfigValidationError, type ConfigRead } from '../../shared/index.ts';
+
+const good = (priority = '1') => JSON.stringify({ providers: { '1': 'http://one.test', '2': 'http://two.test' }, global_priority: priority });
+
+function store(initial: string | null) {
+  const state = { value: initial as string | null, down: false, reads: 0 };
+  const read = async (): Promise<ConfigRead | null> => {
+    state.reads += 1;
+    if (state.down) throw new Error('ECONNREFUSED');
+    return state.value === null ? null : { text: state.value };
+  };
+  return { state, read };
+}
+
+describe('Class: ConfigManager (SPEC 7)', () => {
+  describe('Method: current', () => {
+    it('reads the store at most once per max-age, even under concurrent calls', async () => {
+      // Prepare
+      let now = 0;
+      const { state, read } = store(good());
+      const manager = new ConfigManager({ source: 'kv', read, env: {}, maxAgeMs: 10_000, now: () => now, log: () => {} });
+      // Act
+      await Promise.all(Array.from({ length: 50 }, () => manager.current()));
+      now = 9_999;
+      await manager.current();
+      // Assess
+      expect(state.reads).toBe(1);
+      now = 10_000;
+      state.value = good('2');
+      expect((await manager.current()).globalPriority).toEqual(['2']);
+      expect(state.reads).toBe(2);
+    });
+
+    it('keeps the last good config when the store fails or holds an invalid config, and backs off', async () => {
+      let now = 0;
+      const { state, read } = store(good('1'));
+      const manager = new ConfigManager({ source: 'ssm', read, env: {}, maxAgeMs: 1000, now: () => now, log: () => {} });
+      await manager.current();
+      state.down = true;
+      now = 1000;
+      expect((await manager.current()).globalPriority).toEqual(['1']);
+      expect(manager.status().last_error).toMatch(/ssm store unreachable/);
+      const readsDuringOutage = state.reads;
+      for (let i = 0; i < 20; i++) await manager.current();
+      expect(state.reads).toBe(readsDuringOutage); // no store call per request during an outage
+      state.down = false;
+      state.value = '{"providers": {"1": "nope"}}';
+      now = 2000;
+      expect((await manager.current()).globalPriority).toEqual(['1']);
+      expect(manager.status().last_error).toMatch(/providers\.1/);
+      state.value = good('2');
+      now = 3000;
+      expect((await manager.current()).globalPriority).toEqual(['2']);
+      expect(manager.status()).toMatchObject({ source: 'ssm', last_error: null });
+    });
+
+    it('falls back to the baked config on a cold start, then to the store once it answers', async () => {
+      let now = 0;
+      const { state, read } = store(null);
+      state.down = true;
+      const manager = new ConfigManager({ source: 'kv', read, env: {}, maxAgeMs: 1000, now: () => now, baked: good('2'), log: () => {} });
+      expect((await manager.current()).globalPriority).toEqual(['2']);
+      expect(manager.status().source).toBe('baked');
+      state.down = false;
+      state.value = good('1');
+      now = 1000;
+      expect((await manager.current()).globalPriority).toEqual(['1']);
+      expect(manager.status().source).toBe('kv');
+    });
+
+    it('throws ConfigUnavailableError when nothing valid is known', async () => {
+      const { read } = store('{');
+      const manager = new ConfigManager({ source: 'kv', read, env: {}, log: () => {} });
+      await expect(manager.current()).rejects.toBeInstanceOf(ConfigUnavailableError);
+    });
+  });
+
+  describe('Method: load', () => {
+    it('throws every validation error for a runtime that must refuse to start', async () => {
+      const { read } = store('{"providers": {"1": "nope"}, "global_priority": "9"}');
+      const manager = new ConfigManager({ source: 'file', read, env: {} });
+      const error = await manager.load().catch((e) => e);
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      expect(error.errors).toHaveLength(2);
+    });
+  });
+});
