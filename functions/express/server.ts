@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createRouter, type Env, type LocalHandler, type RequestLogEntry } from '../../shared/index.ts';
 import { createHttpTransport } from '../node/httpTransport.ts';
+import { createLineWriter } from '../node/lineWriter.ts';
 import { createFileConfig } from './fileConfigSource.ts';
 import { routerMiddleware } from './routerMiddleware.ts';
 
@@ -26,6 +27,10 @@ export interface ExpressRouterOptions {
   log?: (entry: RequestLogEntry) => void;
   /** Where config problems are reported. @default JSON on stderr */
   configLog?: (line: Record<string, unknown>) => void;
+}
+
+function jsonLines(write: (line: string) => void): (entry: RequestLogEntry) => void {
+  return (entry) => write(JSON.stringify(entry));
 }
 
 /** A running local router. */
@@ -53,17 +58,19 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
     local: opts.local,
     self: opts.self ?? env.ROUTE_SELF ?? undefined,
     runtime: 'express',
-    log: opts.log ?? ((entry) => process.stdout.write(`${JSON.stringify(entry)}\n`)),
+    log: opts.log ?? jsonLines(createLineWriter(process.stdout)),
   });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(routerMiddleware({ router }));
   if (opts.staticDir) app.use(express.static(opts.staticDir));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
-  const server = http.createServer(app);
+  // Routed paths are answered before Express dispatches: the app only sees what the router
+  // hands on (static files, 404), which keeps Express's per-request work off the proxy path.
+  const route = routerMiddleware({ router });
+  const server = http.createServer((req, res) => route(req, res, () => app(req, res)));
   server.keepAliveTimeout = 65_000;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
