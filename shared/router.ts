@@ -272,7 +272,8 @@ export function createRouter(opts: RouterOptions): Router {
         let toStore: ReadableStream<Uint8Array> | null = null;
         if (body) [body, toStore] = body.tee();
         const storedHeaders = new Headers(headers);
-        storedHeaders.delete(HEADER.cache);
+        // Per-request facts are not part of the stored answer; a hit reports its own.
+        for (const name of [HEADER.cache, HEADER.attempts, 'server-timing']) storedHeaders.delete(name);
         const write = cache
           .put(key, new Response(toStore, { status: 200, headers: storedHeaders }), wallNow(), settings.cacheTtlSeconds + STALE_IF_ERROR_SECONDS)
           .catch(() => {});
@@ -296,6 +297,7 @@ export function createRouter(opts: RouterOptions): Router {
     const headers = new Headers(response.headers);
     headers.set(HEADER.cache, state);
     headers.set('age', String(age));
+    headers.set(HEADER.attempts, '0');
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 

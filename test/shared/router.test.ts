@@ -292,12 +292,17 @@ describe('Function: createRouter', () => {
       const hit = await get('/task/api/x?q=1');
       expect(hit.headers.get('x-cache')).toBe('HIT');
       expect(hit.headers.get('age')).toBe('3');
+      expect(hit.headers.get('x-route-attempts')).toBe('0');
+      expect(hit.headers.has('server-timing')).toBe(false);
+      expect(hit.headers.get('x-backend-source')).toBe('http://one.test');
       expect(await hit.json()).toEqual({ provider: '1' });
       expect(calls).toHaveLength(1);
       now += 20_000;
       const stale = await get('/task/api/x?q=1');
       expect(stale.status).toBe(200);
       expect(stale.headers.get('x-cache')).toBe('STALE');
+      expect(stale.headers.get('x-route-attempts')).toBe('1');
+      expect(stale.headers.get('server-timing')).toMatch(/^p1;desc="1 500"/);
       now += 700_000;
       expect((await get('/task/api/x?q=1')).status).toBe(500);
     });

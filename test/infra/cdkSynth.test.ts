@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FIXTURE_CONFIG, LOCAL_BASE, REPO_ROOT, tempConfig } from './stackFixture.ts';
+
+const run = promisify(execFile);
+const CDK = join(REPO_ROOT, 'node_modules', '.bin', 'cdk');
+
+/**
+ * The environment `cdk synth` gets: the offline switches of TOOLCHAIN.md and no AWS credentials
+ * or profile at all, so the CLI has nothing to call STS or IMDS with.
+ */
+function offlineEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('AWS_') && !key.startsWith('CDK_')) env[key] = value;
+  }
+  return {
+    ...env,
+    // cdk.json's app runs `node`: the same Node 22 that runs the tests.
+    PATH: [dirname(process.execPath), process.env.PATH].join(delimiter),
+    CDK_DISABLE_VERSION_CHECK: '1',
+    CDK_DISABLE_CLI_TELEMETRY: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'hadoku-no-aws-credentials'),
+    AWS_CONFIG_FILE: join(tmpdir(), 'hadoku-no-aws-config'),
+  };
+}
+
+describe('cdk synth (the installed aws-cdk CLI, offline)', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'hadoku-cdk-synth-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('writes the template and the esbuild bundle of the handler', async () => {
+    // Act
+    const started = performance.now();
+    const { stderr } = await run(
+      CDK,
+      ['synth', '--quiet', '-o', outdir, '-c', `config=${relative(REPO_ROOT, FIXTURE_CONFIG)}`, '-c', `LOCAL_BASE=${LOCAL_BASE}`],
+      { cwd: REPO_ROOT, env: offlineEnv(), timeout: 60_000 },
+    );
+    const seconds = (performance.now() - started) / 1000;
+
+    // Assess: the template, with the function's code pointing at a bundled asset directory.
+    const templateFile = join(outdir, 'HadokuRoute.template.json');
+    expect(existsSync(templateFile), stderr).toBe(true);
+    const template = JSON.parse(readFileSync(templateFile, 'utf8')) as {
+      Resources: Record<string, { Type: string; Metadata?: Record<string, unknown> }>;
+      Outputs: Record<string, unknown>;
+    };
+    const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+    expect(fn?.Metadata?.['aws:asset:is-bundled']).toBe(true);
+    expect(Object.keys(template.Outputs).sort()).toEqual(['FunctionUrl', 'ParameterName']);
+
+    const assetDir = join(outdir, String(fn?.Metadata?.['aws:asset:path']));
+    const bundle = join(assetDir, 'index.mjs');
+    expect(existsSync(bundle)).toBe(true);
+    expect(existsSync(`${bundle}.map`)).toBe(true);
+    const code = readFileSync(bundle, 'utf8');
+    expect(code).toContain('handler');
+    // The config baked in for a cold start without SSM is the one stored in the parameter.
+    expect(code).toContain(Buffer.from(readFileSync(FIXTURE_CONFIG, 'utf8')).toString('base64'));
+
+    // Figures for the README and the report.
+    console.info(
+      `cdk synth: ${seconds.toFixed(1)} s; index.mjs ${(statSync(bundle).size / 1024).toFixed(1)} KiB, ` +
+        `index.mjs.map ${(statSync(`${bundle}.map`).size / 1024).toFixed(1)} KiB`,
+    );
+    expect(stderr).not.toMatch(/AwsSolutions-/);
+  });
+
+  it('fails with a one-line message naming the file and the field when the config is invalid', async () => {
+    // Prepare
+    const file = tempConfig(JSON.stringify({ global_priority: '12', providers: { '1': 'https://a.example.com' } }));
+
+    // Act
+    const failure = await run(CDK, ['synth', '--quiet', '-o', outdir, '-c', `config=${file}`], {
+      cwd: REPO_ROOT,
+      env: offlineEnv(),
+      timeout: 60_000,
+    }).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+
+    // Assess
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain(`hadoku-route: ${file} is not a valid route config:`);
+    expect(failure?.stderr).toMatch(/global_priority: .*"2"/);
+    // The operator gets the reason, not a stack trace.
+    expect(failure?.stderr).not.toMatch(/\n\s+at /);
+  });
+});
