@@ -33,6 +33,12 @@ export interface RouterOptions {
   log?: (entry: RequestLogEntry) => void;
   /** Runtime name in the log line. */
   runtime?: string;
+  /**
+   * Drain switch for failover drills: every routed request answers 503 without contacting anyone,
+   * so routers in front fall over to the next provider. Health and config paths still answer.
+   * @default false
+   */
+  drain?: boolean;
   /** Monotonic clock for durations, in ms. @default performance.now */
   now?: () => number;
   /** Wall clock for the breaker, the cache and timestamps, in ms. @default Date.now */
@@ -117,6 +123,7 @@ export function createRouter(opts: RouterOptions): Router {
         null,
       );
 
+    if (opts.drain) return fail(503, 'draining: this deployment is disabled for a drill (ROUTE_DRAIN)');
     if (!hasValidPercentEncoding(url.pathname)) return fail(400, 'malformed percent-encoding in path');
     const hops = arrivedHops(request.headers);
     if (hops >= config.maxHops) return fail(508, 'loop detected', { hops, max_hops: config.maxHops });
@@ -343,6 +350,7 @@ export function createRouter(opts: RouterOptions): Router {
           .map((o) => [o.app, { order: o.order, priority_source: o.priority_source }]),
       ),
       self: opts.self ?? null,
+      drain: opts.drain === true,
     });
   }
 
@@ -356,7 +364,7 @@ export function createRouter(opts: RouterOptions): Router {
     const providers = Object.fromEntries(
       [...(config?.providers.keys() ?? [])].map((id) => [id, breaker.state(id, config!.breaker)]),
     );
-    return jsonResponse(200, { status: 'ok', providers, counters: counters.snapshot(), config_version: config?.version ?? null });
+    return jsonResponse(200, { status: 'ok', providers, counters: counters.snapshot(), config_version: config?.version ?? null, drain: opts.drain === true });
   }
 
   return {

@@ -29,6 +29,11 @@ export interface ExpressRouterOptions {
   configLog?: (line: Record<string, unknown>) => void;
 }
 
+/** `ROUTE_DRAIN=true|1|yes|on` drains; anything else (or unset) does not. */
+export function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
 function jsonLines(write: (line: string) => void): (entry: RequestLogEntry) => void {
   return (entry) => write(JSON.stringify(entry));
 }
@@ -58,6 +63,7 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
     local: opts.local,
     self: opts.self ?? env.ROUTE_SELF ?? undefined,
     runtime: 'express',
+    drain: isTruthy(env.ROUTE_DRAIN),
     log: opts.log ?? jsonLines(createLineWriter(process.stdout)),
   });
   const app = express();

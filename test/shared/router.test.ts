@@ -331,6 +331,17 @@ describe('Function: createRouter', () => {
     });
   });
 
+  it('drain: every routed request answers 503 without contacting anyone; health still answers', async () => {
+    const { ConfigManager, createRouter } = await import('../../shared/index.ts');
+    const calls: string[] = [];
+    const manager = new ConfigManager({ source: 'file', read: async () => ({ text: JSON.stringify(cfg()) }), env: {} });
+    const router = createRouter({ config: manager, fetch: async (u) => (calls.push(u), new Response('x')), drain: true, log: () => {} });
+    const res = await router.fetch(new Request('http://router.test/task/api/x'));
+    expect(res.status).toBe(503);
+    expect(calls).toHaveLength(0);
+    expect((await router.fetch(new Request('http://router.test/_router/health'))).status).toBe(200);
+  });
+
   describe('route auth', () => {
     const authed = cfg({}, { auth: { header: 'X-Admin-Key', value: 'k1', methods: ['POST'] } });
     it('401 before any provider is contacted when the header is missing or wrong', async () => {
