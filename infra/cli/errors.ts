@@ -1,0 +1,78 @@
+import { ExitCode, type ExitCodeValue } from './exitCodes.ts';
+
+/**
+ * Base of every failure the CLI reports itself: a one-line message for the user and the exit
+ * code that goes with it. Anything else that escapes a command is a bug and exits 1.
+ */
+export class CliError extends Error {
+  /** Exit code the process ends with. */
+  readonly exitCode: ExitCodeValue;
+  /** Extra lines printed under the message (every validation error, a hint). */
+  readonly details: readonly string[];
+
+  constructor(message: string, opts: { exitCode?: ExitCodeValue; details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'CliError';
+    this.exitCode = opts.exitCode ?? ExitCode.invalid;
+    this.details = opts.details ?? [];
+  }
+}
+
+/** A command line the CLI cannot act on: unknown command or flag, missing or malformed value. */
+export class UsageError extends CliError {
+  /** The command whose `--help` the user should read, when known. */
+  readonly command: string | undefined;
+
+  constructor(message: string, opts: { command?: string; cause?: unknown } = {}) {
+    super(message, { exitCode: ExitCode.invalid, cause: opts.cause });
+    this.name = 'UsageError';
+    this.command = opts.command;
+  }
+}
+
+/** A config that cannot be used: missing file, bad JSON, failed validation (every error listed). */
+export class InvalidConfigError extends CliError {
+  constructor(message: string, opts: { details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, { exitCode: ExitCode.invalid, details: opts.details, cause: opts.cause });
+    this.name = 'InvalidConfigError';
+  }
+}
+
+/** A runtime named by `--runtime` that this checkout does not ship yet. */
+export class RuntimeUnavailableError extends CliError {
+  constructor(runtime: string, opts: { cause?: unknown } = {}) {
+    super(`the ${runtime} runtime is not available yet in this version of hadoku-route`, {
+      exitCode: ExitCode.invalid,
+      details: ['use --runtime express, which is always available'],
+      cause: opts.cause,
+    });
+    this.name = 'RuntimeUnavailableError';
+  }
+}
+
+/** The config store could not be reached (SSM down, wrangler failing, unreadable file). */
+export class StoreUnavailableError extends CliError {
+  constructor(message: string, opts: { details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, { exitCode: ExitCode.store, details: opts.details, cause: opts.cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The store changed between our read and our write: writing would silently lose that change. */
+export class StoreConflictError extends CliError {
+  constructor(message: string, opts: { details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, { exitCode: ExitCode.store, details: opts.details, cause: opts.cause });
+    this.name = 'StoreConflictError';
+  }
+}
+
+/**
+ * The store cannot be used as set up: no credentials, no region, no parameter name, a KV
+ * namespace that does not exist. Input to fix (exit 1), unlike an outage.
+ */
+export class StoreSetupError extends CliError {
+  constructor(message: string, opts: { details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, { exitCode: ExitCode.invalid, details: opts.details, cause: opts.cause });
+    this.name = 'StoreSetupError';
+  }
+}

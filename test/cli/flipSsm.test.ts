@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSsmServer, type SsmServer } from '../support/ssmServer.ts';
+import { cliEnv, runCli, tempDir, writeFixture } from './cliProcess.ts';
+
+const NAME = '/hadoku-route/route-config';
+const config = {
+  global_priority: '21',
+  routes: { task: { priority: '213' } },
+  providers: { '1': '${LOCAL_BASE}', '2': 'https://worker.example.com', '3': 'https://abc.lambda-url.eu-west-1.on.aws' },
+};
+const compact = JSON.stringify(config);
+
+let ssm: SsmServer;
+beforeEach(async () => {
+  ssm = await startSsmServer({ parameters: { [NAME]: compact } });
+});
+afterEach(async () => {
+  await ssm.close();
+});
+
+/** The real SDK pointed at the SSM-protocol server; dummy credentials, nothing leaves loopback. */
+function ssmEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return cliEnv({
+    AWS_ENDPOINT_URL_SSM: ssm.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ROUTE_CONFIG_PARAMETER: NAME,
+    ...extra,
+  });
+}
+
+describe('CLI: flip --target ssm', () => {
+  it('flips through the real SDK, keeping a one-line value on one line', async () => {
+    // Act
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ssm \/hadoku-route\/route-config \(version 1\): routes\.task\.priority -> "31"$/m);
+    expect(result.stdout).toMatch(/^ {2}task +2 > 1 > 3 {2}-> {2}3 > 1$/m);
+    expect(result.stdout).toMatch(/^wrote ssm \/hadoku-route\/route-config \(version 2\)$/m);
+    expect(ssm.get(NAME)?.value).toBe(JSON.stringify({ ...config, routes: { task: { priority: '31' } } }));
+  });
+
+  it('needs --yes when not run from a terminal, and writes nothing without it', async () => {
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm'], { env: ssmEnv() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('writing to ssm /hadoku-route/route-config needs --yes when not run from a terminal');
+    expect(ssm.get(NAME)?.version).toBe(1);
+  });
+
+  it('--parameter wins over ROUTE_CONFIG_PARAMETER', async () => {
+    ssm.put('/other', compact);
+    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--parameter', '/other', '--yes'], { env: ssmEnv() });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(ssm.get('/other')!.value).global_priority).toBe('3');
+    expect(ssm.get(NAME)?.version).toBe(1);
+  });
+
+  it('refuses to write when the parameter changed since it was read (exit 2, theirs kept)', async () => {
+    // Prepare: a concurrent flip lands between our read and our write
+    let reads = 0;
+    const theirs = JSON.stringify({ ...config, global_priority: '1' });
+    await ssm.close();
+    ssm = await startSsmServer({
+      parameters: { [NAME]: compact },
+      readThrough: () => (++reads >= 2 ? theirs : undefined),
+    });
+    // Act
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/changed since it was read \(version 1 -> 2\); nothing written/);
+    expect(ssm.get(NAME)?.value).toBe(theirs);
+    expect(ssm.history(NAME)).toHaveLength(2);
+  });
+
+  it('reports (exit 2) a write that landed between our check and our put', async () => {
+    // Prepare: the other write arrives with our PutParameter (the server's third look at the value)
+    let looks = 0;
+    const theirs = JSON.stringify({ ...config, global_priority: '1' });
+    await ssm.close();
+    ssm = await startSsmServer({ parameters: { [NAME]: compact }, readThrough: () => (++looks === 3 ? theirs : undefined) });
+    // Act
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    // Assess: ours is version 3, theirs version 2, and the user is told to look
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/another write landed between our check and our put \(expected version 2, got 3\)/);
+    expect(result.stderr).toMatch(/history --target ssm/);
+    expect(ssm.history(NAME).map((v) => v.version)).toEqual([1, 2, 3]);
+  });
+
+  it('exits 2 with a one-line cause when SSM is down, writing nothing', async () => {
+    ssm.mode = 'outage';
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^hadoku-route: cannot read ssm \/hadoku-route\/route-config: /m);
+    expect(result.stderr).toMatch(/AWS_ENDPOINT_URL_SSM/);
+    ssm.mode = 'ok';
+    expect(ssm.get(NAME)?.version).toBe(1);
+  });
+
+  it('exits 1 when the parameter does not exist, saying how to create it', async () => {
+    const result = await runCli(['flip', 'task', '1', '--target', 'ssm', '--parameter', '/missing', '--yes'], { env: ssmEnv() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/ssm \/missing holds no config/);
+    expect(result.stderr).toMatch(/push FILE --target ssm/);
+  });
+
+  it('exits 1 naming --parameter when no parameter is named', async () => {
+    const env = ssmEnv();
+    delete env.ROUTE_CONFIG_PARAMETER;
+    const result = await runCli(['flip', 'task', '1', '--target', 'ssm'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('pass --parameter NAME or set ROUTE_CONFIG_PARAMETER');
+  });
+
+  it('exits 1 naming the variables when there are no credentials', async () => {
+    const env = ssmEnv({ AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' });
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    const result = await runCli(['show', '--target', 'ssm'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+    expect(ssm.callCount()).toBe(0);
+  });
+});
+
+describe('CLI: show / push / history / rollback --target ssm', () => {
+  it('show prints the parameter version and orders', async () => {
+    const result = await runCli(['show', '--target', 'ssm'], { env: ssmEnv() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ssm \/hadoku-route\/route-config: version 1, modified .*, \d+ bytes$/m);
+    expect(result.stdout).toMatch(/^ {2}task +2 > 1 > 3$/m);
+  });
+
+  it('push uploads a file (creating the parameter) and shows the order diff', async () => {
+    const dir = tempDir();
+    writeFixture(dir, 'next.json', { ...config, global_priority: '3' });
+    const created = await runCli(['push', 'next.json', '--target', 'ssm', '--parameter', '/new', '--yes'], { cwd: dir, env: ssmEnv() });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/ssm \/new \(empty\) <- /);
+    expect(ssm.get('/new')?.version).toBe(1);
+    const updated = await runCli(['push', 'next.json', '--target', 'ssm', '--yes'], { cwd: dir, env: ssmEnv() });
+    expect(updated.code).toBe(0);
+    expect(updated.stdout).toMatch(/^ {2}\* +2 > 1 {2}-> {2}3$/m);
+    expect(ssm.get(NAME)?.version).toBe(2);
+  });
+
+  it('history lists every version with its orders; rollback re-puts an earlier one as a new version', async () => {
+    // Prepare: versions 1 (task 213), 2 (task 31), 3 (task 3)
+    await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    await runCli(['flip', 'task', '3', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    // Act
+    const history = await runCli(['history'], { env: ssmEnv() });
+    // Assess
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/^version 1 {2}\d{4}-.*Z/m);
+    expect(history.stdout).toMatch(/^version 3 .*\(current\)$/m);
+    expect(history.stdout).toMatch(/^ {2}task 213, \* 21$/m);
+    expect(history.stdout).toMatch(/^ {2}task 31, \* 21$/m);
+
+    const back = await runCli(['rollback', '--yes'], { env: ssmEnv() });
+    expect(back.code).toBe(0);
+    expect(back.stdout).toMatch(/version 3 -> value of version 2/);
+    expect(back.stdout).toMatch(/^ {2}task +3 {2}-> {2}3 > 1$/m);
+    expect(ssm.get(NAME)).toMatchObject({ version: 4, value: ssm.history(NAME)[1].value });
+
+    const to1 = await runCli(['rollback', '--to', '1', '--dry-run'], { env: ssmEnv() });
+    expect(to1.code).toBe(0);
+    expect(to1.stdout).toContain('dry run: nothing written');
+    expect(ssm.get(NAME)?.version).toBe(4);
+
+    const missing = await runCli(['rollback', '--to', '99', '--yes'], { env: ssmEnv() });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/has no version 99 \(kept: 1, 2, 3, 4\)/);
+  });
+
+  it('rollback refuses a version that is not a valid config', async () => {
+    ssm.put(NAME, '{"providers": {"1": "ftp://x"}}');
+    ssm.put(NAME, compact);
+    const result = await runCli(['rollback', '--yes'], { env: ssmEnv() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/version 2 \(nothing written\): invalid config/);
+    expect(ssm.get(NAME)?.version).toBe(3);
+  });
+});

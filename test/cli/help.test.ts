@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './cliProcess.ts';
+
+// Commands are spawned in parallel per test: each run is a separate short-lived node process.
+const COMMANDS = ['serve', 'validate', 'schema', 'dev', 'flip', 'show', 'push', 'history', 'rollback'];
+
+describe('CLI: hadoku-route --help', () => {
+  it('lists every command and the exit codes', async () => {
+    // Act
+    const result = await runCli(['--help']);
+    // Assess
+    expect(result.code).toBe(0);
+    for (const name of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
+    expect(result.stdout).toContain('Exit codes:');
+  });
+
+  it.each(COMMANDS)('%s --help teaches usage, flags with defaults, examples and exit codes', async (name) => {
+    const result = await runCli([name, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    for (const section of ['Usage:', 'Options:', 'Examples:', 'Exit codes:']) expect(result.stdout).toContain(section);
+    expect(result.stdout).toContain(`hadoku-route ${name}`);
+    expect(result.stdout).toMatch(/^ {2}2 {2}store unreachable/m);
+  });
+
+  it('serve --help shows each flag default', async () => {
+    const { stdout } = await runCli(['serve', '--help']);
+    expect(stdout).toMatch(/--port N .*\[default: 8787\]/);
+    expect(stdout).toMatch(/--config FILE .*\[default: \.\/route-config\.json\]/);
+    expect(stdout).toMatch(/--runtime NAME .*\(express\|worker\|lambda\).*\[default: express\]/);
+    expect(stdout).toMatch(/--host HOST .*\[default: 127\.0\.0\.1\]/);
+  });
+
+  it('help <command> is the same as <command> --help', async () => {
+    const [a, b] = await Promise.all([runCli(['help', 'validate']), runCli(['validate', '--help'])]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+  });
+});
+
+describe('CLI: bad command lines exit 1 and say what is wrong', () => {
+  it.each([
+    { args: [], stderr: /Usage:/ },
+    { args: ['nope'], stderr: /unknown command 'nope' \(commands: serve, validate/ },
+    { args: ['--nope'], stderr: /unknown flag '--nope'/ },
+    { args: ['validate', '--nope'], stderr: /validate: unknown flag '--nope'/ },
+    { args: ['serve', '--runtime', 'docker'], stderr: /--runtime must be one of express, worker, lambda \(got 'docker'\)/ },
+    { args: ['serve', '--port', 'abc'], stderr: /--port must be a port number 0-65535 \(got 'abc'\)/ },
+    { args: ['serve', '--port'], stderr: /serve: flag '--port' needs a value/ },
+    { args: ['schema', '--write=yes'], stderr: /schema: flag '--write' takes no value/ },
+    { args: ['serve', '--self', '12'], stderr: /--self must be one provider id/ },
+    { args: ['schema', 'extra'], stderr: /unexpected argument 'extra'/ },
+    { args: ['validate', 'a.json', 'b.json'], stderr: /unexpected argument 'b.json' \(at most 1 expected\)/ },
+    { args: ['help', 'nope'], stderr: /unknown command 'nope'/ },
+  ])('$args', async ({ args, stderr }) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(stderr);
+    expect(result.stdout).toBe('');
+  });
+
+  it('points at the command help after a usage error', async () => {
+    const result = await runCli(['serve', '--nope']);
+    expect(result.stderr).toContain("run 'hadoku-route serve --help' for usage");
+  });
+
+  it('prints the version', async () => {
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
