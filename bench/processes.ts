@@ -3,8 +3,10 @@ import { once } from 'node:events';
 
 /** Starts a child process and resolves with the first stdout line matching `ready`. */
 export async function startProcess(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let buffer = '';
+  let errors = '';
+  child.stderr!.on('data', (chunk) => (errors = (errors + chunk).slice(-2000)));
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start`)), 20_000);
     child.stdout!.on('data', (chunk) => {
@@ -17,7 +19,7 @@ export async function startProcess(args: string[], ready: RegExp, env: NodeJS.Pr
         resolve(m);
       }
     });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${errors.trim()}`)));
   });
   return { child, match };
 }

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startStandin } from '../infra/dev/standin.ts';
+import { percentile } from './loadgen.ts';
+import { startProcess, stopProcess } from './processes.ts';
+
+const run = promisify(execFile);
+const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const bin = path.join(repo, 'bin', 'hadoku-route.js');
+
+/**
+ * How long after `hadoku-route flip` exits new requests follow the new order, per runtime under
+ * `hadoku-route serve` (goals: file <= 1 s for Express; SSM and KV within their max-age + 1 s).
+ */
+export async function benchPropagation(opts: { quick: boolean }): Promise<void> {
+  const rounds = opts.quick ? 2 : 4;
+  const [one, two] = await Promise.all([startStandin({ id: '1' }), startStandin({ id: '2' })]);
+  console.log(`\n## Flip propagation (flip exit -> first request on the new order; ${rounds} flips per row; ROUTE_CONFIG_MAX_AGE=1 under serve)`);
+  console.log('| runtime | target | p50 ms | max ms | goal |');
+  console.log('|---|---|---|---|---|');
+  try {
+    for (const runtime of ['express', 'worker', 'lambda'] as const) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'hadoku-prop-'));
+      const file = path.join(dir, 'route-config.json');
+      writeFileSync(file, `${JSON.stringify({ global_priority: '12', providers: { '1': one.url, '2': two.url }, backend_source: 'id' }, null, 2)}\n`);
+      const env = { ...process.env, ROUTE_CONFIG_MAX_AGE: '1' };
+      let serve;
+      try {
+        serve = await startProcess([bin, 'serve', '--runtime', runtime, '--config', file, '--port', '0'], /listening on (http:\S+)/, env);
+      } catch (error) {
+        console.log(`| ${runtime} | file | n/a | n/a | (not available: ${(error as Error).message.split('\n')[0]}) |`);
+        continue;
+      }
+      const samples: number[] = [];
+      try {
+        let order = '12';
+        for (let i = 0; i < rounds; i++) {
+          order = order === '12' ? '21' : '12';
+          await run(process.execPath, [bin, 'flip', 'global', order, '--config', file], { cwd: dir, env });
+          const started = performance.now();
+          for (let tries = 0; tries < 400; tries++) {
+            const res = await fetch(`${serve.match[1]}/demo/api/x`);
+            await res.arrayBuffer();
+            if (res.headers.get('x-backend-source') === order[0]) break;
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          samples.push(performance.now() - started);
+        }
+      } finally {
+        await stopProcess(serve.child);
+      }
+      const goal = runtime === 'express' ? '<= 1000 ms' : '<= max-age + 1 s = 2000 ms';
+      console.log(`| ${runtime} | file | ${percentile(samples, 50).toFixed(0)} | ${Math.max(...samples).toFixed(0)} | ${goal} |`);
+    }
+  } finally {
+    await Promise.all([one.close(), two.close()]);
+  }
+}
