@@ -1,0 +1,74 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/**
+ * Largest body a BUFFERED Function URL can return: the 6 MB invocation payload limit, minus room
+ * for the status, headers and JSON framing.
+ */
+export const MAX_BUFFERED_BODY_BYTES = 6 * 1024 * 1024 - 64 * 1024;
+
+/** Content types whose bytes are sent as text when they are valid UTF-8 (smaller than base64, readable in logs). */
+const TEXTUAL = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded|problem\+json|ld\+json)|[^;]*\+(json|xml))/i;
+
+/**
+ * Converts the router's `Response` into a Function URL (BUFFERED) result.
+ *
+ * - Every `Set-Cookie` goes to `cookies` (Function URLs would otherwise fold them into one header,
+ *   which browsers cannot split); other headers keep the Fetch API's comma-joined form.
+ * - Text bodies are returned as text; anything else (images, gzip-encoded bodies, invalid UTF-8)
+ *   as base64 with `isBase64Encoded: true`.
+ * - A HEAD answer has no body, whatever the provider sent.
+ * - A body too large for a buffered answer becomes 502 JSON instead of a Lambda-level failure.
+ *
+ * @example
+ * return createResult(await router.fetch(request), request.method);
+ */
+export async function createResult(response: Response, method = 'GET'): Promise<APIGatewayProxyStructuredResultV2> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') headers[name] = value;
+  }
+  const cookies = response.headers.getSetCookie();
+  const result: APIGatewayProxyStructuredResultV2 = { statusCode: response.status, headers };
+  if (cookies.length > 0) result.cookies = cookies;
+
+  if (method.toUpperCase() === 'HEAD' || response.body === null) {
+    await response.body?.cancel();
+    result.body = '';
+    result.isBase64Encoded = false;
+    return result;
+  }
+
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.byteLength > MAX_BUFFERED_BODY_BYTES) return tooLarge(bytes.byteLength);
+  const text = asText(bytes, response.headers);
+  if (text !== undefined) {
+    result.body = text;
+    result.isBase64Encoded = false;
+  } else {
+    result.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+    result.isBase64Encoded = true;
+    if (result.body.length > MAX_BUFFERED_BODY_BYTES) return tooLarge(bytes.byteLength);
+  }
+  return result;
+}
+
+/** The body as a string when it is textual, not content-encoded and valid UTF-8; else `undefined`. */
+function asText(bytes: Uint8Array, headers: Headers): string | undefined {
+  const encoding = headers.get('content-encoding');
+  if (encoding !== null && encoding !== 'identity') return undefined;
+  if (!TEXTUAL.test(headers.get('content-type') ?? '')) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function tooLarge(bytes: number): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 502,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ error: `response of ${bytes} bytes is too large for a buffered Function URL answer` }),
+    isBase64Encoded: false,
+  };
+}

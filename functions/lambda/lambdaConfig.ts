@@ -1,0 +1,74 @@
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { ConfigManager, type Env } from '../../shared/index.ts';
+import { SsmReadError } from './errors.ts';
+import { createSsmConfigReader } from './ssmConfigReader.ts';
+
+/** `ROUTE_CONFIG_MAX_AGE` when unset or not a number, in seconds (SPEC 7). */
+export const DEFAULT_CONFIG_MAX_AGE_SECONDS = 10;
+
+/**
+ * `ROUTE_CONFIG_MAX_AGE` in seconds: a number >= 0 (fractions allowed, for local serving and
+ * tests), else the default of 10.
+ */
+export function configMaxAgeSeconds(env: Env): number {
+  const raw = env.ROUTE_CONFIG_MAX_AGE?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_CONFIG_MAX_AGE_SECONDS;
+  const seconds = Number(raw);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : DEFAULT_CONFIG_MAX_AGE_SECONDS;
+}
+
+/** `ROUTE_SSM_TIMEOUT_MS` when unset or not a positive number. */
+export const DEFAULT_SSM_TIMEOUT_MS = 1000;
+
+/**
+ * `ROUTE_SSM_TIMEOUT_MS`: how long one SSM request may take before it is abandoned (a positive
+ * number of ms), else 1000. A refresh waits at most about twice this (one retry).
+ */
+export function ssmTimeoutMs(env: Env): number {
+  const ms = Number(env.ROUTE_SSM_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_SSM_TIMEOUT_MS;
+}
+
+/** Options of {@link createLambdaConfigManager}. */
+export interface LambdaConfigOptions {
+  /** `ROUTE_CONFIG_PARAMETER`, `ROUTE_CONFIG_MAX_AGE`, `${VAR}` values and priority overrides. */
+  env: Env;
+  /** Powertools SSM provider (its client carries the timeouts). */
+  provider: SSMProvider;
+  /** Config text baked into the bundle; the cold-start fallback when SSM fails. */
+  baked?: string;
+  /** Where rejected reloads are reported. */
+  log?: (line: Record<string, unknown>) => void;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * The Lambda's config owner: the core's `ConfigManager` over the SSM parameter named by
+ * `ROUTE_CONFIG_PARAMETER`, re-read every `ROUTE_CONFIG_MAX_AGE` seconds per environment. A
+ * failed or invalid read keeps the last good config and backs off for max-age (one SSM call per
+ * max-age during an outage, not one per request); with no last good config (cold start), the
+ * baked config is served as `source: "baked"`.
+ *
+ * @example
+ * const config = createLambdaConfigManager({ env: process.env, provider, baked: bakedConfigText() });
+ */
+export function createLambdaConfigManager(options: LambdaConfigOptions): ConfigManager {
+  const { env, provider } = options;
+  const name = env.ROUTE_CONFIG_PARAMETER?.trim();
+  const maxAgeSeconds = configMaxAgeSeconds(env);
+  const read = name
+    ? createSsmConfigReader({ name, maxAgeSeconds, provider })
+    : // A missing variable is a deployment error: fail like an unreachable store so the baked
+      // config still serves, and the reason shows as last_error in /_config/route.
+      () => Promise.reject(new SsmReadError('ROUTE_CONFIG_PARAMETER is not set'));
+  return new ConfigManager({
+    source: 'ssm',
+    read,
+    env,
+    maxAgeMs: maxAgeSeconds * 1000,
+    baked: options.baked,
+    log: options.log,
+    now: options.now,
+  });
+}

@@ -1,0 +1,56 @@
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { ConfigReader } from '../../shared/index.ts';
+import { SsmReadError } from './errors.ts';
+
+/** Options of {@link createSsmConfigReader}. */
+export interface SsmConfigReaderOptions {
+  /** Parameter name (`ROUTE_CONFIG_PARAMETER`). */
+  name: string;
+  /** Powertools cache lifetime in seconds (`ROUTE_CONFIG_MAX_AGE`). */
+  maxAgeSeconds: number;
+  /** Powertools SSM provider over a client with real timeouts (see `createSsmClient`). */
+  provider: SSMProvider;
+}
+
+/**
+ * Reads the route config from one SSM parameter through Powertools Parameters.
+ *
+ * The core's `ConfigManager` owns freshness (max-age, last-known-good, backoff) and only calls
+ * this when its copy is older than max-age, so the read forces a fetch: letting Powertools answer
+ * from its own cache here would double the staleness, because its entry expires max-age after the
+ * previous read *completed* while the manager re-reads max-age after it *started*.
+ *
+ * Resolves `null` when the parameter does not exist (the store answered: nothing there), rejects
+ * with {@link SsmReadError} when SSM could not be read (outage, throttling, timeout, access denied).
+ *
+ * @example
+ * new ConfigManager({ source: 'ssm', read: createSsmConfigReader({ name, maxAgeSeconds: 10, provider }), env });
+ */
+export function createSsmConfigReader(options: SsmConfigReaderOptions): ConfigReader {
+  const { name, maxAgeSeconds, provider } = options;
+  return async () => {
+    let value: string | undefined;
+    try {
+      value = await provider.get(name, { maxAge: maxAgeSeconds, forceFetch: true });
+    } catch (error) {
+      if (isParameterNotFound(error)) return null;
+      throw new SsmReadError(`GetParameter ${name} failed: ${describe(error)}`, { cause: error });
+    }
+    return value === undefined ? null : { text: value };
+  };
+}
+
+/** Powertools wraps the SDK's `ParameterNotFound` in a `GetParameterError`; look through `cause`. */
+function isParameterNotFound(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (e.name === 'ParameterNotFound') return true;
+  }
+  return false;
+}
+
+/** The innermost error's name and message: what an operator needs in `last_error`. */
+function describe(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return inner instanceof Error ? `${inner.name}: ${inner.message}` : String(error);
+}
