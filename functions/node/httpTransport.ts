@@ -31,7 +31,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Upstrea
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, maxFreeSockets: options.maxFreeSockets ?? 64 };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
-  const transport = (url: string, init: UpstreamInit): Promise<Response> =>
+  const send = (url: string, init: UpstreamInit, retried: boolean): Promise<Response> =>
     new Promise((resolve, reject) => {
       const target = new URL(url);
       const protocol = target.protocol as 'http:' | 'https:';
@@ -49,8 +49,19 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Upstrea
         agent: agents[protocol],
         signal: init.signal,
       });
-      request.on('error', (error) => reject(init.signal.aborted ? init.signal.reason : error));
+      let answered = false;
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        if (init.signal.aborted) return reject(init.signal.reason);
+        // A keep-alive socket the provider closed while idle (or while a Lambda was frozen) fails
+        // with a reset before any answer: the provider never saw the request, so one retry on a
+        // fresh connection is safe and keeps an idle-close from counting against the provider.
+        if (!answered && !retried && request.reusedSocket && error.code === 'ECONNRESET') {
+          return resolve(send(url, init, true));
+        }
+        reject(error);
+      });
       request.on('response', (incoming) => {
+        answered = true;
         try {
           resolve(toResponse(incoming, init.method));
         } catch (error) {
@@ -61,6 +72,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Upstrea
       });
       request.end(init.body ?? undefined);
     });
+  const transport = (url: string, init: UpstreamInit): Promise<Response> => send(url, init, false);
   return Object.assign(transport, {
     close() {
       agents['http:'].destroy();

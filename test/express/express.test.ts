@@ -187,3 +187,33 @@ describe('Function: routerMiddleware (mounted in a parent app)', () => {
     expect(await (await fetch(`${base}/`)).text()).toBe('home');
   });
 });
+
+describe('Function: createHttpTransport', () => {
+  it('retries once on a fresh connection when a reused keep-alive socket was closed by the provider', async () => {
+    // Prepare: a provider that answers the first request of a connection and resets the
+    // connection when a second one arrives on it (a keep-alive socket it had given up on).
+    const net = await import('node:net');
+    let served = 0;
+    const server = net.createServer((socket) => {
+      let requests = 0;
+      socket.on('data', () => {
+        requests += 1;
+        if (requests > 1) return socket.resetAndDestroy();
+        served += 1;
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: keep-alive\r\n\r\nfresh');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+    const transport = createHttpTransport();
+    cleanups.push(() => transport.close());
+    const init = () => ({ method: 'GET', headers: new Headers(), body: null, signal: new AbortController().signal, redirect: 'manual' as const });
+    expect(await (await transport(url, init())).text()).toBe('fresh');
+    // Act: the second request reuses the socket the provider is about to reset.
+    const second = await transport(url, init());
+    // Assess
+    expect(await second.text()).toBe('fresh');
+    expect(served).toBe(2);
+  });
+});
