@@ -17,6 +17,7 @@ export { forwardRequestHeaders, clientResponseHeaders } from './headers.ts';
 export { serverTiming } from './serverTiming.ts';
 export { contentVersion } from './contentVersion.ts';
 export { jsonResponse } from './jsonResponse.ts';
+export { isDraining } from './isDraining.ts';
 export { DEFAULTS, STALE_IF_ERROR_SECONDS, SSM_STANDARD_MAX_BYTES } from './defaults.ts';
 export {
   ConfigError,

@@ -143,7 +143,7 @@ export function createRouter(opts: RouterOptions): Router {
       cached = await cache.match(key).catch(() => undefined);
       if (cached) {
         const age = Math.max(0, Math.floor((wallNow() - cached.storedAt) / 1000));
-        if (age < settings.cacheTtlSeconds) return done(fromCache(cached.response, 'HIT', age), cached.response.headers.get(HEADER.backendSource), 'HIT');
+        if (age < settings.cacheTtlSeconds) return done(fromCache(cached.response, 'HIT', age), null, 'HIT');
         if (age >= settings.cacheTtlSeconds + STALE_IF_ERROR_SECONDS) {
           await cached.response.body?.cancel();
           cached = undefined;
@@ -229,7 +229,7 @@ export function createRouter(opts: RouterOptions): Router {
       const age = Math.max(0, Math.floor((wallNow() - cached.storedAt) / 1000));
       const stale = fromCache(cached.response, 'STALE', age);
       for (const [name, value] of attemptHeaders(attempts)) stale.headers.set(name, value);
-      return done(stale, cached.response.headers.get(HEADER.backendSource), 'STALE');
+      return done(stale, null, 'STALE');
     }
     if (last) {
       // A real answer beats a router-made error: a 404 from every provider stays a 404.

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createRouter, type Env, type LocalHandler, type RequestLogEntry } from '../../shared/index.ts';
+import { createRouter, isDraining, type Env, type LocalHandler, type RequestLogEntry } from '../../shared/index.ts';
 import { createHttpTransport } from '../node/httpTransport.ts';
 import { createLineWriter } from '../node/lineWriter.ts';
 import { createFileConfig } from './fileConfigSource.ts';
@@ -27,11 +27,6 @@ export interface ExpressRouterOptions {
   log?: (entry: RequestLogEntry) => void;
   /** Where config problems are reported. @default JSON on stderr */
   configLog?: (line: Record<string, unknown>) => void;
-}
-
-/** `ROUTE_DRAIN=true|1|yes|on` drains; anything else (or unset) does not. */
-export function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 
 function jsonLines(write: (line: string) => void): (entry: RequestLogEntry) => void {
@@ -63,7 +58,7 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
     local: opts.local,
     self: opts.self ?? env.ROUTE_SELF ?? undefined,
     runtime: 'express',
-    drain: isTruthy(env.ROUTE_DRAIN),
+    drain: isDraining(env),
     log: opts.log ?? jsonLines(createLineWriter(process.stdout)),
   });
   const app = express();

@@ -1,0 +1,91 @@
+import { ConfigManager, createRouter, isDraining, type EdgeCache, type Env, type Router } from '../../shared/index.ts';
+import { CacheApiStore } from './cacheApiStore.ts';
+import { createFetchTransport } from './fetchTransport.ts';
+import { createKvConfigReader } from './kvConfigReader.ts';
+import type { WorkerEnv } from './workerEnv.ts';
+
+/** Seconds an isolate keeps the KV config when `ROUTE_CONFIG_MAX_AGE` is unset or not a number. */
+export const DEFAULT_CONFIG_MAX_AGE_SECONDS = 10;
+
+/** Options of {@link createWorker}. */
+export interface CreateWorkerOptions {
+  /** JSON text baked into the bundle, served (source `"baked"`) when KV has nothing valid. */
+  baked?: string;
+  /** Wall clock in ms for the config max-age, the breaker and cache freshness. @default Date.now */
+  now?: () => number;
+  /** Upstream fetch. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Edge cache store. @default a {@link CacheApiStore} over `caches.default` */
+  cache?: EdgeCache;
+}
+
+/** The module Worker's handler: `export default createWorker(...)`. */
+export interface RouterWorker {
+  fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response>;
+}
+
+/**
+ * Builds the router Worker: the shared core over KV config, the Cache API and `fetch`.
+ *
+ * The router (config memo, breakers) is created on the first request and kept in the closure,
+ * that is once per isolate when the handler lives in module scope: a busy isolate therefore reads
+ * KV at most once per `ROUTE_CONFIG_MAX_AGE` instead of on every request. Paths the router does
+ * not own go to the `STATIC` assets binding.
+ *
+ * @example
+ * import baked from '../../route-config.json';
+ * export default createWorker({ baked: JSON.stringify(baked) });
+ */
+export function createWorker(options: CreateWorkerOptions = {}): RouterWorker {
+  let router: Router | undefined;
+  return {
+    async fetch(request, env, ctx) {
+      // Vars and secrets only change with a new deployment (new isolates): the first env is the env.
+      router ??= buildRouter(env, options);
+      const response = await router.handle(request, {
+        clientAddress: request.headers.get('cf-connecting-ip') ?? undefined,
+        waitUntil: (promise) => ctx.waitUntil(promise),
+      });
+      return response ?? env.STATIC.fetch(request);
+    },
+  };
+}
+
+function buildRouter(env: WorkerEnv, options: CreateWorkerOptions): Router {
+  const vars = stringVars(env);
+  const config = new ConfigManager({
+    source: 'kv',
+    read: createKvConfigReader(env.SETTINGS),
+    env: vars,
+    maxAgeMs: configMaxAgeSeconds(vars.ROUTE_CONFIG_MAX_AGE) * 1000,
+    baked: options.baked,
+    now: options.now,
+    log: (line) => console.log(JSON.stringify(line)),
+  });
+  return createRouter({
+    config,
+    fetch: createFetchTransport(options.fetch),
+    cache: options.cache ?? new CacheApiStore(),
+    self: vars.ROUTE_SELF || undefined,
+    runtime: 'worker',
+    drain: isDraining(vars),
+    wallNow: options.now,
+  });
+}
+
+/** Vars and secrets are strings; bindings (KV, assets) are objects and stay out of `${VAR}`. */
+function stringVars(env: WorkerEnv): Env {
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') vars[name] = value;
+  return vars;
+}
+
+/**
+ * Parses `ROUTE_CONFIG_MAX_AGE` (seconds, fractions allowed).
+ * @default 10 when unset, empty or not a non-negative number
+ */
+export function configMaxAgeSeconds(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_CONFIG_MAX_AGE_SECONDS;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : DEFAULT_CONFIG_MAX_AGE_SECONDS;
+}

@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../../../shared/index.ts';
+import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const workerEntry = resolve(repoRoot, 'functions/worker/index.ts');
+const defaultAssetsDir = resolve(repoRoot, 'functions/worker/public');
+const wranglerToml = resolve(repoRoot, 'wrangler.toml');
+
+/** KV key the Worker reads its config from (functions/worker/kvConfigReader.ts). */
+const ROUTE_CONFIG_KEY = 'route-config';
+/** Locally an edit should show up quickly; production keeps 10 s (wrangler.toml). */
+const LOCAL_CONFIG_MAX_AGE = '1';
+/** Used when wrangler.toml cannot be read; keep in step with it. */
+const FALLBACK_COMPATIBILITY = { date: '2026-11-01', flags: ['enable_request_signal'] };
+
+/**
+ * `serve --runtime worker`: the real Worker (functions/worker/index.ts, bundled with esbuild as
+ * wrangler does) inside workerd through Miniflare, listening on `host:port`.
+ *
+ * The config file plays the KV namespace: it is put under `route-config` in the local `SETTINGS`
+ * KV at start and again on every edit, and the Worker reads it back within
+ * `ROUTE_CONFIG_MAX_AGE` (1 s unless `env` says otherwise). The same file is baked into the local
+ * bundle in place of the repository's route-config.json. Vars and secrets (`${VAR}`, priority
+ * overrides, `ROUTE_SELF`) come from `env`. Non-API paths are served from `staticDir`, by default
+ * the Worker's own `functions/worker/public`.
+ *
+ * @throws ConfigValidationError when the file is not a valid config at start (as Express does).
+ * @example
+ * const server = await serveWorker({ configPath: '/abs/route-config.json', port: 8787, host: '127.0.0.1', env: process.env });
+ * // ... later
+ * await server.close();
+ */
+export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<RunningServer> => {
+  const text = await readFile(options.configPath, 'utf8');
+  const bindings = workerVars(options);
+  // Refuse to start on an invalid file, listing every error, like the other runtimes.
+  parseConfig(text, bindings);
+
+  const [{ Miniflare, convertV4MiniflareOptions }, { watch }, script, compatibility] = await Promise.all([
+    import('miniflare'),
+    import('chokidar'),
+    bundleWorker(text),
+    readCompatibility(),
+  ]);
+  const log = options.log ?? ((line: Record<string, unknown>) => console.log(JSON.stringify(line)));
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      host: options.host,
+      port: options.port,
+      cf: false,
+      modules: true,
+      script,
+      scriptPath: resolve(repoRoot, 'functions/worker/index.js'),
+      compatibilityDate: compatibility.date,
+      compatibilityFlags: compatibility.flags,
+      kvNamespaces: ['SETTINGS'],
+      bindings,
+      assets: {
+        directory: options.staticDir ?? defaultAssetsDir,
+        binding: 'STATIC',
+        // wrangler.toml's run_worker_first = true: the router judges every path first.
+        routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true },
+      },
+      // The Worker's console lines (one JSON object per routed request) reach `log` as objects.
+      handleStructuredLogs: ({ level, message }) => log(parseLogLine(level, message)),
+    }),
+  );
+
+  let watcher: { close(): Promise<void> } | undefined;
+  try {
+    const url = await miniflare.ready;
+    const kv = await miniflare.getKVNamespace('SETTINGS');
+    await kv.put(ROUTE_CONFIG_KEY, text);
+
+    // One put at a time, in edit order: a slow put must not land after a newer one.
+    let queue: Promise<void> = Promise.resolve();
+    const putFile = (): void => {
+      queue = queue.then(async () => {
+        try {
+          const edited = await readFile(options.configPath, 'utf8');
+          await kv.put(ROUTE_CONFIG_KEY, edited);
+          log({ level: 'info', msg: 'config put into local KV', key: ROUTE_CONFIG_KEY, bytes: Buffer.byteLength(edited), file: options.configPath });
+        } catch (error) {
+          log({ level: 'warn', msg: 'config file not readable, local KV unchanged', file: options.configPath, error: String(error) });
+        }
+      });
+    };
+    // chokidar follows the path, so an editor's save-by-rename is seen as a change too.
+    const fileWatcher = watch(options.configPath, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 } });
+    fileWatcher.on('add', putFile).on('change', putFile);
+    await new Promise<void>((ready) => fileWatcher.once('ready', () => ready()));
+    watcher = fileWatcher;
+
+    const base = url.href.replace(/\/$/, '');
+    await waitForAnswer(`${base}/_router/health`);
+    return {
+      url: base,
+      async close() {
+        await watcher?.close();
+        await queue;
+        await miniflare.dispose();
+      },
+    };
+  } catch (error) {
+    await watcher?.close();
+    await miniflare.dispose().catch(() => undefined);
+    if ((error as { code?: unknown }).code === 'ERR_ADDRESS_IN_USE') throw new WorkerPortInUseError(options.host, options.port, { cause: error });
+    throw error;
+  }
+};
+
+/** The port is taken. Carries Node's `EADDRINUSE` code, which Miniflare names `ERR_ADDRESS_IN_USE`. */
+export class WorkerPortInUseError extends Error {
+  readonly code = 'EADDRINUSE';
+
+  constructor(host: string, port: number, options?: { cause?: unknown }) {
+    super(`${host}:${port} is already in use`, options);
+    this.name = 'WorkerPortInUseError';
+  }
+}
+
+/**
+ * String vars for the Worker, as `wrangler dev` would take them from `.dev.vars`: everything in
+ * `env` that has a value, plus `ROUTE_SELF` from `self` and a short `ROUTE_CONFIG_MAX_AGE`.
+ */
+function workerVars(options: ServeOptions): Record<string, string> {
+  const vars: Record<string, string> = { ROUTE_CONFIG_MAX_AGE: LOCAL_CONFIG_MAX_AGE };
+  for (const [name, value] of Object.entries(options.env)) if (typeof value === 'string') vars[name] = value;
+  if (options.self) vars.ROUTE_SELF = options.self;
+  return vars;
+}
+
+/** Bundles the Worker as wrangler would (esbuild, ESM), baking `configText` as its route-config.json. */
+async function bundleWorker(configText: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [workerEntry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2023',
+    conditions: ['workerd', 'worker', 'browser'],
+    write: false,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'bake-served-config',
+        setup(pluginBuild) {
+          pluginBuild.onResolve({ filter: /(^|\/)route-config\.json$/ }, (args) =>
+            dirname(args.importer) === dirname(workerEntry) ? { path: 'served-config', namespace: 'baked' } : undefined,
+          );
+          pluginBuild.onLoad({ filter: /.*/, namespace: 'baked' }, () => ({ contents: configText, loader: 'json' }));
+        },
+      },
+    ],
+  });
+  return result.outputFiles[0].text;
+}
+
+/** wrangler.toml's compatibility date and flags, so the local Worker runs as the deployed one. */
+async function readCompatibility(): Promise<{ date: string; flags: string[] }> {
+  let toml: string;
+  try {
+    toml = await readFile(wranglerToml, 'utf8');
+  } catch {
+    return FALLBACK_COMPATIBILITY;
+  }
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? FALLBACK_COMPATIBILITY.date;
+  const flagList = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
+  const flags = flagList === undefined ? [] : [...flagList.matchAll(/"([^"]+)"/g)].map((match) => match[1]);
+  return { date, flags };
+}
+
+function parseLogLine(level: string, message: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(message);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Not one of the Worker's JSON lines (workerd's own messages): wrap it.
+  }
+  return { level, msg: message.trimEnd(), runtime: 'worker' };
+}
+
+/** Resolves once the Worker answers any HTTP status; bounded to 100 tries (~10 s). */
+async function waitForAnswer(url: string): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await response.body?.cancel();
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((wake) => setTimeout(wake, 100));
+    }
+  }
+  throw new Error(`the local Worker does not answer at ${url}`, { cause: lastError });
+}

@@ -1,0 +1,6 @@
+import { runConformance } from './runConformance.ts';
+
+// The Cloudflare Worker (functions/worker, bundled as wrangler does) inside local workerd through
+// Miniflare, started as a user would: `hadoku-route serve --runtime worker`; the config file is put
+// into the local KV namespace SETTINGS and re-put on every edit.
+runConformance('worker');
