@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTopology, type Topology } from '../../infra/dev/topology.ts';
+import {
+  DrillInputError,
+  InvalidRouterUrlError,
+  OutOfBoundsError,
+  RouterUnreachableError,
+  UnknownProviderError,
+  DRILL_EXIT,
+  formatDrillReport,
+  liveView,
+  runDrill,
+  runDrillCommand,
+  standinDisabler,
+  type DrillMode,
+} from '../../infra/drill/index.ts';
+import { freePort } from '../support/ports.ts';
+import { DRILL, ROUTER_SETTINGS, writeDrillConfig } from './drillFixture.ts';
+
+let configPath: string;
+
+// One Express topology for the file: three stand-ins and the router over the drill config.
+let topology: Topology;
+let router: string;
+const routed: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  configPath = writeDrillConfig();
+  topology = await startTopology({ configPath, runtimes: ['express'], log: (line) => void (line.msg === 'routed' && routed.push(line)) });
+  router = topology.routers[0]!.url;
+});
+afterAll(async () => {
+  await topology?.close();
+});
+
+describe('Function: runDrill', () => {
+  describe('refusals before any traffic', () => {
+    const base = (): Parameters<typeof runDrill>[0] => ({ router, disable: '1', rate: 40, durationS: 6, disabler: standinDisabler() });
+
+    it.each([
+      ['rate 0', { rate: 0 }, OutOfBoundsError, /--rate must be a number from 1 to 500 requests per second \(got 0\)/],
+      ['rate 501', { rate: 501 }, OutOfBoundsError, /--rate .* \(got 501\)/],
+      ['rate NaN', { rate: Number.NaN }, OutOfBoundsError, /--rate/],
+      ['duration 2', { durationS: 2 }, OutOfBoundsError, /--duration must be a number from 3 to 600 seconds \(got 2\)/],
+      ['duration 601', { durationS: 601 }, OutOfBoundsError, /--duration .* \(got 601\)/],
+      ['router not a URL', { router: 'localhost:8787' }, InvalidRouterUrlError, /--router must be an absolute http\(s\) URL/],
+      ['mode', { mode: 'off' as DrillMode }, DrillInputError, /--mode must be refuse, hang or 503/],
+    ])('refuses %s with the reason and sends nothing', async (_name, override, errorClass, message) => {
+      // Prepare
+      const before = routed.length;
+      // Act + Assess
+      const drill = runDrill({ ...base(), ...override });
+      await expect(drill).rejects.toThrow(errorClass);
+      await expect(drill).rejects.toThrow(message);
+      expect(routed.length).toBe(before);
+    });
+
+    it('refuses a router URL that does not answer', async () => {
+      const refused = `http://127.0.0.1:${await freePort()}`;
+      const drill = runDrill({ ...base(), router: refused });
+      await expect(drill).rejects.toThrow(RouterUnreachableError);
+      await expect(drill).rejects.toThrow(`the router at ${refused} does not answer GET /_config/route (connection refused); nothing was sent`);
+    });
+
+    it('refuses a URL that answers but is not a router (a stand-in)', async () => {
+      const drill = runDrill({ ...base(), router: topology.providers[0]!.url });
+      await expect(drill).rejects.toThrow(/does not answer GET \/_config\/route \(HTTP 404\)/);
+    });
+
+    it('refuses a provider id that is not in the router config, listing the known ones', async () => {
+      const before = routed.length;
+      const drill = runDrill({ ...base(), disable: '7' });
+      await expect(drill).rejects.toThrow(UnknownProviderError);
+      await expect(drill).rejects.toThrow("drill: provider '7' is not in the router's config (known: 1, 2, 3)");
+      expect(routed.length).toBe(before);
+    });
+
+    it('refuses a provider that is not a ready stand-in when disabling through the stand-in admin path', async () => {
+      await topology.providers[1]!.setMode('503');
+      try {
+        const drill = runDrill({ ...base(), disable: '2' });
+        await expect(drill).rejects.toThrow(/provider '2' at http:\/\/127\.0\.0\.1:\d+ is not a local stand-in ready to disable \(it is already in mode '503'/);
+      } finally {
+        await topology.providers[1]!.setMode('ok');
+      }
+    });
+  });
+
+  describe('acceptance through the Express router', () => {
+    it.each(['refuse', 'hang', '503'] as const)('provider 1 %s: zero failed idempotent requests, traffic moves off and back', async (mode) => {
+      // Act
+      const report = await runDrill({ router, disable: '1', ...DRILL, mode, disabler: standinDisabler(), ...ROUTER_SETTINGS });
+      console.log(formatDrillReport(report));
+
+      // Assess
+      expect(report.sent).toBeGreaterThan(DRILL.rate * DRILL.durationS * 0.8);
+      expect(report.failed_idempotent).toBe(0);
+      expect(report.failed_by_method.GET ?? 0).toBe(0);
+      expect(report.phases.before.by_provider['1']).toBe(report.phases.before.sent);
+      expect(report.shift_ms).not.toBeNull();
+      expect(report.phases.during.by_provider['2']).toBeGreaterThan(0);
+      expect(report.moved_back).toBe(true);
+      expect(report.phases.after.by_provider['1']).toBeGreaterThan(0);
+      if (mode === 'hang') {
+        // The breaker caps what a hanging provider costs: without it every request while
+        // disabled would wait out timeout_ms.
+        expect(report.timeouts_paid).toBeGreaterThan(0);
+        expect(report.timeouts_paid).toBeLessThanOrEqual(report.timeouts_allowed!);
+        expect(report.timeouts_paid).toBeLessThan(report.phases.during.sent / 2);
+      } else {
+        expect(report.timeouts_paid).toBe(0);
+      }
+      expect(topology.providers[0]!.mode()).toBe('ok');
+    });
+  });
+});
+
+describe('Function: runDrillCommand (hadoku-route drill)', () => {
+  it('--json prints exactly one JSON object on stdout, progress on stderr, exit 0', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runDrillCommand({ router, disable: '1', rate: '20', duration: '3', mode: '503', json: true, config: configPath }, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    expect(code).toBe(DRILL_EXIT.pass);
+    expect(out).toHaveLength(1);
+    const report = JSON.parse(out[0]!) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['sent', 'failed', 'failed_by_kind', 'shift_ms', 'phases', 'moved_back', 'timeouts_paid']));
+    expect(report).toMatchObject({ failed: 0, assumed: { timeout_ms: 300, breaker: { failures: 3, cooldown_ms: 500 } } });
+    expect(err.some((l) => l.includes('disabling provider 1 (503)'))).toBe(true);
+  });
+
+  it('exits 1 with the reason for bad flags, sending nothing', async () => {
+    const err: string[] = [];
+    const io = { out: () => undefined, err: (l: string) => err.push(l) };
+    expect(await runDrillCommand({ router, disable: '1', rate: 'fast' }, io)).toBe(DRILL_EXIT.invalid);
+    expect(await runDrillCommand({ router, disable: '1', disableCmd: 'true' }, io)).toBe(DRILL_EXIT.invalid);
+    expect(await runDrillCommand({ disable: '1' }, io)).toBe(DRILL_EXIT.invalid);
+    expect(err).toEqual([
+      'drill: --rate must be a number from 1 to 500 requests per second (got "fast")',
+      'drill: --disable-cmd and --enable-cmd go together',
+      'drill: --router URL is required (the router to send traffic through)',
+    ]);
+  });
+});
+
+describe('Function: liveView', () => {
+  it('shows which provider answers each app, and the fallback when provider 1 fails', async () => {
+    // Prepare: a plain (non-TTY) sink
+    const frames: string[] = [];
+    const out = Object.assign(new (await import('node:stream')).Writable({ write: (chunk, _enc, done) => (frames.push(String(chunk)), done()) }), { isTTY: false });
+    const view = liveView(topology.routers, await topology.apps(), { intervalMs: 60_000, out });
+    try {
+      // Act
+      const healthy = await view.refresh();
+      await topology.providers[0]!.setMode('503');
+      const failing = await view.refresh();
+
+      // Assess
+      expect(healthy).toMatch(/^app +express router\ntask +1\nwatchparty +1$/);
+      expect(failing).toMatch(/^task +2 \(1: 503\)$/m);
+      expect(failing).toMatch(/^watchparty +503 none \(1: 503\)$/m);
+      expect(frames.join('')).toContain('which provider answers');
+    } finally {
+      await view.stop();
+      await topology.providers[0]!.setMode('ok');
+    }
+  });
+
+  it('redraws in place on a TTY, with the header above the grid', async () => {
+    const frames: string[] = [];
+    const out = Object.assign(new (await import('node:stream')).Writable({ write: (chunk, _enc, done) => (frames.push(String(chunk)), done()) }), { isTTY: true });
+    const view = liveView(topology.routers, ['task'], { intervalMs: 60_000, out, header: topology.table().split('\n') });
+    await view.refresh();
+    await view.stop();
+    expect(frames.at(-1)).toMatch(/^\x1b\[H\x1b\[2Jname +url +role\n/);
+    expect(frames.at(-1)).toMatch(/express router +http:\/\/127\.0\.0\.1:\d+ +router over /);
+    expect(frames.at(-1)).toMatch(/\ntask +1\n$/);
+  });
+});

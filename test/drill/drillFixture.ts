@@ -1,0 +1,36 @@
+/**
+ * The drill tests' config: the repository's shape (providers named by variable, `task` tried
+ * 1 -> 2 -> 3) with a short attempt timeout and breaker cooldown, so a hanging provider costs
+ * 300 ms per timed-out attempt and traffic returns within a second of re-enabling.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DrillOptions } from '../../infra/drill/index.ts';
+
+export const TIMEOUT_MS = 300;
+export const BREAKER = { failures: 3, cooldownMs: 500 };
+
+/** Drill settings shared by the acceptance tests: bounded, ~6 s each. */
+export const DRILL = { rate: 40, durationS: 6 } as const;
+
+/** Writes the test config into a fresh temp dir and returns its path. */
+export function writeDrillConfig(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hadoku-drill-'));
+  const file = join(dir, 'route-config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      global_priority: '12',
+      routes: { task: { priority: '123' }, watchparty: { priority: '1', cache: true } },
+      providers: { '1': '${LOCAL_BASE}', '2': '${WORKER_BASE}', '3': '${LAMBDA_BASE}' },
+      timeout_ms: TIMEOUT_MS,
+      deadline_ms: 3000,
+      breaker: { failures: BREAKER.failures, cooldown_ms: BREAKER.cooldownMs },
+    }),
+  );
+  return file;
+}
+
+/** The router settings the report judges `moved_back` and `timeouts_allowed` by. */
+export const ROUTER_SETTINGS: Pick<DrillOptions, 'breaker' | 'timeoutMs'> = { breaker: BREAKER, timeoutMs: TIMEOUT_MS };

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTopology, type Topology } from '../../infra/dev/topology.ts';
+import { formatDrillReport, runDrill, standinDisabler, type DrillMode } from '../../infra/drill/index.ts';
+import { DRILL, ROUTER_SETTINGS, writeDrillConfig } from './drillFixture.ts';
+
+// The Worker (workerd via Miniflare) and the bundled Lambda behind its Function URL shim, both over
+// the same config file and the same three stand-ins: the acceptance drill per runtime.
+let topology: Topology;
+
+beforeAll(async () => {
+  topology = await startTopology({ configPath: writeDrillConfig(), runtimes: ['worker', 'lambda'] });
+});
+afterAll(async () => {
+  await topology?.close();
+});
+
+describe('Function: runDrill through the Worker and Lambda routers', () => {
+  it('starts both routers and names each beside its URL', () => {
+    expect(topology.routers.map((r) => r.name)).toEqual(['worker router', 'lambda router']);
+    expect(topology.table()).toMatch(/^worker router +http:\/\/127\.0\.0\.1:\d+ +router over /m);
+    expect(topology.table()).toMatch(/^lambda router +http:\/\/127\.0\.0\.1:\d+ +router over /m);
+  });
+
+  it.each([
+    ['worker router', 'hang'],
+    ['worker router', 'refuse'],
+    ['lambda router', 'hang'],
+    ['lambda router', '503'],
+  ] as const)('%s, provider 1 %s: zero failed idempotent requests', async (name, mode: DrillMode) => {
+    // Prepare
+    const router = topology.routers.find((r) => r.name === name)!.url;
+
+    // Act
+    const report = await runDrill({ router, disable: '1', ...DRILL, mode, disabler: standinDisabler(), ...ROUTER_SETTINGS });
+    console.log(formatDrillReport(report));
+
+    // Assess
+    expect(report.sent).toBeGreaterThan(DRILL.rate * DRILL.durationS * 0.8);
+    expect(report.failed_idempotent).toBe(0);
+    expect(report.shift_ms).not.toBeNull();
+    expect(report.phases.during.by_provider['2']).toBeGreaterThan(0);
+    expect(report.moved_back).toBe(true);
+    if (mode === 'hang') expect(report.timeouts_paid).toBeLessThanOrEqual(report.timeouts_allowed!);
+  });
+});
