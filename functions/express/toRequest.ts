@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { lazyWebStream } from '../node/lazyWebStream.ts';
 
 /** The request could not be turned into a Fetch `Request` (malformed target or header). */
 export class RequestConversionError extends Error {
@@ -45,7 +46,8 @@ export function toRequest(req: IncomingMessage, res: ServerResponse, fallbackHos
     return new Request(url, {
       method,
       headers,
-      body: hasBody ? nodeToWeb(req) : null,
+      // Cancelling an oversized body only pauses it: the socket still carries our 413.
+      body: hasBody ? lazyWebStream(req, (source) => source.pause()) : null,
       signal: controller.signal,
       // @ts-expect-error: `duplex` is required by Node's fetch for streamed bodies, missing in DOM types
       duplex: 'half',
@@ -53,39 +55,4 @@ export function toRequest(req: IncomingMessage, res: ServerResponse, fallbackHos
   } catch (error) {
     throw new RequestConversionError(`malformed request: ${(error as Error).message}`, { cause: error });
   }
-}
-
-function nodeToWeb(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let attached = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (!attached) {
-          attached = true;
-          req.on('data', (chunk: Buffer) => {
-            try {
-              controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-            } catch {
-              return;
-            }
-            if ((controller.desiredSize ?? 0) <= 0) req.pause();
-          });
-          req.on('end', () => {
-            try {
-              controller.close();
-            } catch {
-              // already cancelled
-            }
-          });
-          req.on('error', (error) => controller.error(error));
-        }
-        req.resume();
-      },
-      cancel() {
-        // Stop reading an oversized body but leave the socket to the response.
-        req.pause();
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { UpstreamFetch, UpstreamInit } from '../../shared/index.ts';
+import { lazyWebStream } from './lazyWebStream.ts';
 
 /**
  * Node bodies behind the web streams this transport hands out. An adapter that finds a response's
@@ -92,38 +93,11 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
     incoming.resume();
     return new Response(null, { status, statusText: safeStatusText(incoming.statusMessage), headers });
   }
-  const body = lazyStream(incoming);
+  const body = lazyWebStream(incoming, (source) => source.destroy());
   nodeBodies.set(body, incoming);
   return new Response(body, { status, statusText: safeStatusText(incoming.statusMessage), headers });
 }
 
 function safeStatusText(text: string | undefined): string {
   return text && /^[\t\x20-\x7e\x80-\xff]*$/.test(text) ? text : '';
-}
-
-// A web stream over the Node stream that attaches nothing until it is first read, so an adapter
-// can still pipe the Node stream directly when nobody touched the web side.
-function lazyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
-  let attached = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (!attached) {
-          attached = true;
-          incoming.on('data', (chunk: Buffer) => {
-            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-            if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
-          });
-          incoming.on('end', () => controller.close());
-          incoming.on('error', (error) => controller.error(error));
-          incoming.on('aborted', () => controller.error(new Error('provider closed the connection mid-body')));
-        }
-        incoming.resume();
-      },
-      cancel() {
-        incoming.destroy();
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
