@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSsmServer, type SsmServer } from '../support/ssmServer.ts';
+import { createWorkspace, runStepScript, type Workspace } from './runStep.ts';
+import { repoRoot, runScript } from './workflowFiles.ts';
+
+// flip.yml's SSM step run for real: the step's bash, the real CLI and the real AWS SDK, against
+// an SSM-protocol server on 127.0.0.1 instead of AWS.
+
+const PARAMETER = '/hadoku-route/route-config';
+const CONFIG = {
+  global_priority: '21',
+  routes: { task: { priority: '213' } },
+  providers: { '1': 'https://parent.example', '2': 'https://worker.example', '3': 'https://lambda.example' },
+};
+const flipPresent = existsSync(join(repoRoot, 'infra', 'cli', 'commands', 'flip.ts'));
+
+describe.skipIf(!flipPresent)('Step: flip.yml flip in SSM, with the real CLI', () => {
+  const script = runScript('flip.yml', 'ssm', 'flip');
+  let ssm: SsmServer;
+  let workspace: Workspace;
+
+  beforeAll(async () => {
+    ssm = await startSsmServer();
+  });
+  afterAll(async () => {
+    await ssm.close();
+  });
+  beforeEach(() => {
+    workspace = createWorkspace();
+    ssm.put(PARAMETER, JSON.stringify(CONFIG, null, 2));
+  });
+  afterEach(() => {
+    workspace.remove();
+  });
+
+  /** Runs the step from the repository root, as the job does after checkout. */
+  const runFlip = (inputs: { APP: string; PRIORITY: string; DRY_RUN: string }) =>
+    runStepScript(
+      script,
+      workspace,
+      {
+        ...inputs,
+        ROUTE_CONFIG_PARAMETER: PARAMETER,
+        AWS_ENDPOINT_URL_SSM: ssm.url,
+        AWS_REGION: 'us-east-1',
+        // What configure-aws-credentials exports after the OIDC exchange; dummy values here.
+        AWS_ACCESS_KEY_ID: 'ASIATESTTESTTEST',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_SESSION_TOKEN: 'test',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      repoRoot,
+    );
+  const stored = (): { routes: Record<string, { priority: string }>; global_priority: string } =>
+    JSON.parse(ssm.get(PARAMETER)?.value ?? 'null');
+
+  it('writes the new priority and puts before and after in the summary', async () => {
+    // Prepare
+    const versionBefore = ssm.get(PARAMETER)?.version ?? 0;
+
+    // Act
+    const result = await runFlip({ APP: 'task', PRIORITY: '312', DRY_RUN: 'false' });
+
+    // Assess
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(stored().routes.task.priority).toBe('312');
+    expect(ssm.get(PARAMETER)?.version).toBe(versionBefore + 1);
+    expect(result.summary).toContain('### flip task 312 in SSM');
+    expect(result.summary).toContain(`ssm ${PARAMETER}`);
+  });
+
+  it('flips global_priority for app "global"', async () => {
+    // Act
+    const result = await runFlip({ APP: 'global', PRIORITY: '12', DRY_RUN: 'false' });
+
+    // Assess
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(stored().global_priority).toBe('12');
+  });
+
+  it('writes nothing on a dry run', async () => {
+    // Prepare
+    const versionBefore = ssm.get(PARAMETER)?.version;
+
+    // Act
+    const result = await runFlip({ APP: 'task', PRIORITY: '312', DRY_RUN: 'true' });
+
+    // Assess
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(ssm.get(PARAMETER)?.version).toBe(versionBefore);
+    expect(result.summary).toContain('dry run');
+  });
+
+  it('fails the job on an unknown provider id, writes nothing, and still explains why in the summary', async () => {
+    // Prepare
+    const versionBefore = ssm.get(PARAMETER)?.version;
+
+    // Act
+    const result = await runFlip({ APP: 'task', PRIORITY: '319', DRY_RUN: 'false' });
+
+    // Assess
+    expect(result.status).not.toBe(0);
+    expect(ssm.get(PARAMETER)?.version).toBe(versionBefore);
+    expect(result.summary).toContain('"9"');
+  });
+});
