@@ -11,6 +11,12 @@ export const ExitCode = {
   store: 2,
 } as const;
 
+/** The drill's own codes, listed after {@link EXIT_CODES_HELP} in the top-level help. */
+export const DRILL_EXIT_CODES_HELP = [
+  '  3  drill: an idempotent request failed during the drill',
+  '  4  drill: the provider could not be disabled or re-enabled',
+];
+
 /** One of the documented exit codes. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

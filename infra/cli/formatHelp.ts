@@ -1,5 +1,5 @@
 import type { Command } from './command.ts';
-import { EXIT_CODES_HELP } from './exitCodes.ts';
+import { DRILL_EXIT_CODES_HELP, EXIT_CODES_HELP } from './exitCodes.ts';
 
 /** The program name as users type it. */
 export const PROGRAM = 'hadoku-route';
@@ -62,5 +62,6 @@ export function formatOverview(commands: readonly Command[], version: string): s
     '',
     'Exit codes:',
     ...EXIT_CODES_HELP,
+    ...DRILL_EXIT_CODES_HELP,
   ].join('\n');
 }

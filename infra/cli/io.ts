@@ -7,6 +7,8 @@ export interface CliIo {
   out(line: string): void;
   /** Writes one line (a newline is added) to standard error. */
   err(line: string): void;
+  /** Standard output is a terminal: `dev` then redraws its live view in place. @default false */
+  outIsTTY?: boolean;
   /** Environment for `${VAR}` substitution and the priority overrides. */
   env: Record<string, string | undefined>;
   /** Directory relative paths are resolved against. */
@@ -28,6 +30,7 @@ export function processIo(): CliIo {
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    outIsTTY: process.stdout.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
     untilStopped: () =>

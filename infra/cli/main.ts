@@ -2,6 +2,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './command.ts';
 import { devCommand } from './commands/dev.ts';
+import { drillCommand } from './commands/drill.ts';
 import { flipCommand } from './commands/flip.ts';
 import { historyCommand } from './commands/history.ts';
 import { pushCommand } from './commands/push.ts';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   validateCommand,
   schemaCommand,
   devCommand,
+  drillCommand,
   flipCommand,
   showCommand,
   pushCommand,
@@ -33,7 +35,8 @@ export const COMMANDS: readonly Command[] = [
 
 /**
  * Runs one `hadoku-route` command line and resolves to its exit code (0 done, 1 invalid input or
- * config, 2 store unreachable or conflict). Never throws: every failure is reported on `io.err`.
+ * config, 2 store unreachable or conflict; `drill` adds 3 a request lost and 4 the provider could
+ * not be disabled or re-enabled). Never throws: every failure is reported on `io.err`.
  *
  * @param argv - the arguments after the program name, e.g. `['validate', 'route-config.json']`
  * @example

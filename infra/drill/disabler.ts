@@ -43,8 +43,8 @@ export interface Disabler {
  */
 export const DRAIN_COMMANDS = {
   lambda: {
-    disable: 'npx cdk deploy HadokuRouteStack --require-approval never -c drain=true',
-    enable: 'npx cdk deploy HadokuRouteStack --require-approval never -c drain=false',
+    disable: 'npx cdk deploy HadokuRoute --require-approval never -c drain=true',
+    enable: 'npx cdk deploy HadokuRoute --require-approval never -c drain=false',
   },
   worker: {
     disable: 'npx wrangler deploy --var ROUTE_DRAIN:true',

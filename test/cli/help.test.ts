@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './cliProcess.ts';
 
 // Commands are spawned in parallel per test: each run is a separate short-lived node process.
-const COMMANDS = ['serve', 'validate', 'schema', 'dev', 'flip', 'show', 'push', 'history', 'rollback'];
+const COMMANDS = ['serve', 'validate', 'schema', 'dev', 'drill', 'flip', 'show', 'push', 'history', 'rollback'];
 
 describe('CLI: hadoku-route --help', () => {
   it('lists every command and the exit codes', async () => {
@@ -12,6 +12,8 @@ describe('CLI: hadoku-route --help', () => {
     expect(result.code).toBe(0);
     for (const name of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
     expect(result.stdout).toContain('Exit codes:');
+    expect(result.stdout).toMatch(/^ {2}3 {2}drill: /m);
+    expect(result.stdout).toMatch(/^ {2}4 {2}drill: /m);
   });
 
   it.each(COMMANDS)('%s --help teaches usage, flags with defaults, examples and exit codes', async (name) => {
@@ -29,6 +31,24 @@ describe('CLI: hadoku-route --help', () => {
     expect(stdout).toMatch(/--config FILE .*\[default: \.\/route-config\.json\]/);
     expect(stdout).toMatch(/--runtime NAME .*\(express\|worker\|lambda\).*\[default: express\]/);
     expect(stdout).toMatch(/--host HOST .*\[default: 127\.0\.0\.1\]/);
+  });
+
+  it('drill --help teaches local and deployed drills, the documented drain commands and exit codes 3 and 4', async () => {
+    const { stdout } = await runCli(['drill', '--help']);
+    expect(stdout).toContain('npx cdk deploy HadokuRoute --require-approval never -c drain=true');
+    expect(stdout).toContain('npx cdk deploy HadokuRoute --require-approval never -c drain=false');
+    expect(stdout).toContain('npx wrangler deploy --var ROUTE_DRAIN:true');
+    expect(stdout).toContain('npx wrangler deploy --var ROUTE_DRAIN:false');
+    expect(stdout).toMatch(/--rate R .*\[default: 20\]/);
+    expect(stdout).toMatch(/--duration S .*\[default: 120\]/);
+    expect(stdout).toMatch(/--mode MODE .*\(refuse\|hang\|503\).*\[default: refuse\]/);
+    expect(stdout).toMatch(/^ {2}3 {2}an idempotent/m);
+    expect(stdout).toMatch(/^ {2}4 {2}the provider could not be disabled/m);
+  });
+
+  it('dev --help says it starts all three routers by default', async () => {
+    const { stdout } = await runCli(['dev', '--help']);
+    expect(stdout).toMatch(/--runtime NAME .*\[default: express, worker, lambda\]/);
   });
 
   it('help <command> is the same as <command> --help', async () => {

@@ -92,3 +92,24 @@ describe('CLI: serve --runtime express', () => {
     expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use (choose another with --port)`);
   });
 });
+
+describe('CLI: serve --runtime lambda', () => {
+  it("prints the handler's Powertools request line as one JSON line on stdout per request", async () => {
+    // Prepare
+    const dir = tempDir();
+    const base = await upstream('1');
+    writeFixture(dir, 'route-config.json', { global_priority: '1', providers: { '1': '${LOCAL_BASE}' }, backend_source: 'id' });
+    const cli = startCli(['serve', '--runtime', 'lambda', '--port', '0'], { cwd: dir, env: cliEnv({ LOCAL_BASE: base }) });
+    running.push(cli);
+    const [, url] = await cli.waitForStdout(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    // Act
+    const routed = await fetch(`${url}/demo/api/lambda-line`);
+    await routed.arrayBuffer();
+    // Assess: the line arrives through serve's own output, whole, with Powertools' keys
+    const [line] = await cli.waitForStdout(/^\{.*"\/demo\/api\/lambda-line".*\}$/m, 10_000);
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    expect(entry).toMatchObject({ level: 'INFO', message: 'routed', service: 'hadoku-route', provider: '1', status: 200 });
+    expect(cli.output().stdout.match(/lambda-line/g)).toHaveLength(1);
+    expect((await cli.stop('SIGINT')).code).toBe(0);
+  });
+});

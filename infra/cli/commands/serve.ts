@@ -67,9 +67,11 @@ export const serveCommand: Command = {
       },
       'serve',
     );
+    // Own the signals before saying we listen: whoever reacts to that line may stop us at once.
+    const stopped = io.untilStopped();
     io.out(`listening on ${server.url}`);
     io.err(`serve: ${runtime} runtime, config ${configPath} (edits apply live); Ctrl-C to stop`);
-    const signal = await io.untilStopped();
+    const signal = await stopped;
     io.err(`serve: ${signal}, closing`);
     await stopWithin([server], 5000, io);
     return ExitCode.ok;

@@ -42,8 +42,13 @@ export interface DevTopologyOptions {
   providerPorts: Record<string, number | undefined>;
   /** Router runtimes to start, one router each, all over the same config. */
   runtimes: readonly RuntimeName[];
-  /** First port tried for the first router; the next ones follow. */
+  /**
+   * Preferred port of the first router; router i prefers `routerPort + i`, then every third port
+   * after it (ten tries), else any free port. 0 = any free ports.
+   */
   routerPort: number;
+  /** Every router's log lines (request lines, reloads), tagged with `runtime`. @default discarded */
+  log?: (line: Record<string, unknown>) => void;
 }
 
 /** The running topology: every process (providers first) and the environment routers got. */
@@ -59,9 +64,11 @@ interface Standin {
 type StartStandin = (opts: { id: string; port?: number; host?: string }) => Promise<Standin>;
 
 /**
- * Starts the stand-in providers, points their variables at them, then one router per runtime.
- * A later runtime is one more entry in `runtimes`: each router gets the next free port. When any
- * step fails, what was already started is closed before the error propagates.
+ * Starts the stand-in providers, points their variables at them, then one router per runtime, in
+ * parallel (the Worker's workerd and the Lambda's bundle build take a few seconds each). Routers
+ * draw from disjoint port sequences, so with the default 8787 they land on 8787, 8788, 8789 in
+ * `runtimes` order when those are free. When any step fails, what was already started is closed
+ * before the error propagates.
  */
 export async function startDevTopology(options: DevTopologyOptions): Promise<DevTopology> {
   const processes: DevProcess[] = [];
@@ -74,16 +81,25 @@ export async function startDevTopology(options: DevTopologyOptions): Promise<Dev
       processes.push({ name: spec.name, url: standin.url, note: spec.envVar, kind: 'provider', close: () => standin.close() });
       env[spec.envVar] = standin.url;
     }
-    let nextPort = options.routerPort;
-    for (const runtime of options.runtimes) {
-      // 8787 or the next free one of ten; port 0 means any.
-      const candidates = nextPort === 0 ? [] : Array.from({ length: 10 }, (_, i) => nextPort + i).filter((p) => p <= 65535);
-      const server = await startOnFreePort(options.host, candidates, (port) =>
-        startRuntime(runtime, { configPath: options.configPath, port, host: options.host, env }, 'dev'),
-      );
-      processes.push({ name: `${runtime} router`, url: server.url, note: 'router', kind: 'router', close: () => server.close() });
-      if (nextPort !== 0) nextPort = Number(new URL(server.url).port) + 1;
+    const log = options.log ?? (() => undefined);
+    const started = await Promise.allSettled(
+      options.runtimes.map((runtime, i) => {
+        const first = options.routerPort === 0 ? 0 : options.routerPort + i;
+        const step = options.runtimes.length;
+        const candidates = first === 0 ? [] : Array.from({ length: 10 }, (_, k) => first + k * step).filter((p) => p <= 65535);
+        return startOnFreePort(options.host, candidates, (port) =>
+          startRuntime(runtime, { configPath: options.configPath, port, host: options.host, env, log: (line) => log({ runtime, ...line }) }, 'dev'),
+        );
+      }),
+    );
+    for (const [i, result] of started.entries()) {
+      if (result.status === 'fulfilled') {
+        const server = result.value;
+        processes.push({ name: `${options.runtimes[i]} router`, url: server.url, note: 'router', kind: 'router', close: () => server.close() });
+      }
     }
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return { processes, env };
   } catch (error) {
     // Routers first, then providers: nothing is left listening behind a failed start.

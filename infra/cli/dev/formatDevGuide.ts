@@ -24,8 +24,8 @@ export function formatDevTable(processes: readonly DevProcess[], configPath: str
 }
 
 /**
- * "What to try" for the running topology: a request that shows `X-Backend-Source`, making
- * provider 1 fail to watch the fallback, and a flip by editing the file. The app used is one
+ * "What to try" for the running topology: a request that shows `X-Backend-Source` (through each
+ * router), making provider 1 fail to watch the fallback, a flip by editing the file, and a drill. The app used is one
  * whose order starts with provider 1 and has somewhere to fall back to, when the config has one.
  */
 export function formatDevGuide(config: RouteConfigSnapshot, processes: readonly DevProcess[], configFile: string): string[] {
@@ -44,6 +44,10 @@ export function formatDevGuide(config: RouteConfigSnapshot, processes: readonly 
     `# which provider answered? (X-Backend-Source; order for ${app}: ${pick.order.join(' > ') || 'none'})`,
     `curl -si ${path} | grep -i '^x-backend-source'`,
   ];
+  // Every other router serves the same config: the same question, asked through it.
+  for (const other of processes.filter((p) => p.kind === 'router' && p !== router)) {
+    lines.push(`curl -si ${other.url}/${app}/api/hello | grep -i '^x-backend-source'   # ${other.name}`);
+  }
   if (first) {
     lines.push(
       `# make provider ${pick.order[0] ?? '1'} fail with 503 (or "hang", "refuse"), then ask again: ${next ? `provider ${next} answers` : 'the router reports the failure'}`,
@@ -59,5 +63,11 @@ export function formatDevGuide(config: RouteConfigSnapshot, processes: readonly 
     `curl -s ${router.url}/_config/route`,
     `curl -s ${router.url}/_router/health`,
   );
+  if (first) {
+    lines.push(
+      `# drill a failover: steady GET/POST traffic while provider ${pick.order[0] ?? '1'} is refused for the middle third`,
+      `npx hadoku-route drill --router ${router.url} --disable ${pick.order[0] ?? '1'} --config ${configFile}`,
+    );
+  }
   return lines;
 }

@@ -6,8 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogItem } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { buildLambdaBundle } from '../../../functions/lambda/bundling.ts';
+import { SERVICE_NAME } from '../../../functions/lambda/metricNames.ts';
 import type * as HandlerModule from '../../../functions/lambda/handler.ts';
 import { parseConfig } from '../../../shared/index.ts';
 import { startSsmServer } from '../../../test/support/ssmServer.ts';
@@ -40,8 +43,10 @@ const TEXTUAL = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencode
  *
  * The handler reads the AWS SDK's credentials from `process.env`, so dummy credentials are set on
  * this process while it serves (and restored on close); `ROUTE_*`, `${VAR}` values and the SSM
- * endpoint go to the handler through its own env. Powertools log lines go to stdout; EMF metrics
- * are off locally unless `env.POWERTOOLS_METRICS_DISABLED` is `false`.
+ * endpoint go to the handler through its own env. The handler's Powertools log lines (one per
+ * request, config reloads) go to `options.log` as objects, like this shim's own lines, so `serve`
+ * prints them as JSON on stdout while `dev` keeps them off its live view; EMF metrics are off
+ * locally unless `env.POWERTOOLS_METRICS_DISABLED` is `false`.
  *
  * @throws ConfigValidationError when the file is not a valid config at start (as Express does).
  * @example
@@ -85,6 +90,7 @@ export const serveLambda: ServeRuntime = async (options: ServeOptions): Promise<
     const module = (await import(pathToFileURL(bundle.file).href)) as typeof HandlerModule;
     const handler = module.createHandler({
       env: { ...env, ROUTE_CONFIG_PARAMETER: PARAMETER_NAME, AWS_ENDPOINT_URL_SSM: ssm.url },
+      logger: new SinkLogger(log),
     });
     cleanups.push(() => handler.close());
 
@@ -116,6 +122,25 @@ export const serveLambda: ServeRuntime = async (options: ServeOptions): Promise<
     throw error;
   }
 };
+
+/**
+ * A Powertools Logger whose lines go to a sink instead of straight to `process.stdout`: the
+ * handler logs exactly as deployed (same keys, same levels), only the destination changes.
+ */
+class SinkLogger extends Logger {
+  readonly #sink: (line: Record<string, unknown>) => void;
+
+  constructor(sink: (line: Record<string, unknown>) => void) {
+    super({ serviceName: SERVICE_NAME });
+    this.#sink = sink;
+  }
+
+  protected override printLog(_logLevel: number, log: LogItem): void {
+    log.prepareForPrint();
+    // Through JSON once with Powertools' replacer, so errors and bigints read as they would on AWS.
+    this.#sink(JSON.parse(JSON.stringify(log.getAttributes(), this.getJsonReplacer())) as Record<string, unknown>);
+  }
+}
 
 /** The file's text, or `undefined` (the SSM server then keeps its last value) when unreadable. */
 function readConfigFile(path: string, log: (line: Record<string, unknown>) => void): string | undefined {

@@ -54,6 +54,9 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
       modules: true,
       script,
       scriptPath: resolve(repoRoot, 'functions/worker/index.js'),
+      // Module names are relative to this root, not to the working directory, so serve/dev also
+      // run from a folder outside the repository.
+      modulesRoot: repoRoot,
       compatibilityDate: compatibility.date,
       compatibilityFlags: compatibility.flags,
       kvNamespaces: ['SETTINGS'],

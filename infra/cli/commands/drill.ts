@@ -1,0 +1,109 @@
+import { resolve } from 'node:path';
+import { DRAIN_COMMANDS, DRILL_LIMITS, DRILL_MODES, runDrillCommand } from '../../drill/index.ts';
+import type { Command } from '../command.ts';
+
+/** `hadoku-route drill`: measured failover through a router while one provider is taken out. */
+export const drillCommand: Command = {
+  name: 'drill',
+  summary: 'send steady traffic through a router, disable one provider part-way, re-enable it, report the loss',
+  usage: [
+    'drill --router URL --disable ID [--rate R] [--duration S] [--mode refuse|hang|503] [--config FILE] [--json]',
+    'drill --router URL --disable ID --disable-cmd CMD --enable-cmd CMD [...]',
+    'drill --router URL --disable ID --manual [--disable-cmd CMD --enable-cmd CMD] [...]',
+  ],
+  description: [
+    'A failover drill proves that taking a provider away loses no request. It sends R requests per',
+    'second (GET and POST in turn) through the router to an app whose order contains provider ID,',
+    'disables the provider at 1/3 of the duration, re-enables it at 2/3, and reports: requests sent,',
+    'failed (by kind: timeout, 5xx, 4xx, connection), how long traffic took to move off the provider,',
+    'p50/p99 before, during and after, and whether traffic moved back once the provider returned',
+    "(after the router's breaker cooldown: give --config so the report knows it, else the SPEC's",
+    '30 s is assumed, which needs --duration of at least ~93 s). The verdict is on idempotent',
+    'requests (GET): none may fail. POSTs are sent and counted too, but one may fail by design (with',
+    'idempotent_only a write is not retried once sent), so their failures are reported, not judged.',
+    '',
+    'Before any traffic it checks the numbers, that the router answers GET /_config/route, that ID is',
+    'one of its providers and in some app\'s order, and that the provider can be disabled; a refusal',
+    'exits 1 with the reason. Ctrl-C stops early: the provider is re-enabled and a report printed.',
+    '',
+    'Local (hadoku-route dev / npm start): the providers are stand-ins; the drill switches them',
+    'itself over POST /_standin/mode: refuse (stop listening), hang (accept, never answer) or 503.',
+    '',
+    'Deployed stacks: disabling means draining (ROUTE_DRAIN: every routed request answers 503, while',
+    '/_config/route and /_router/health keep answering; --mode does not apply). Give the commands with',
+    '--disable-cmd/--enable-cmd and the drill runs them at the right times (a deploy takes minutes:',
+    'the provider counts as disabled from the moment the command starts), or --manual to have them',
+    'printed for you (it waits for Enter on a terminal; without one it infers the timing from the',
+    'answers). The documented commands:',
+    `  Lambda stack:  ${DRAIN_COMMANDS.lambda.disable}`,
+    `                 ${DRAIN_COMMANDS.lambda.enable}`,
+    `  Worker:        ${DRAIN_COMMANDS.worker.disable}`,
+    `                 ${DRAIN_COMMANDS.worker.enable}`,
+    '',
+    'Progress goes to stderr; stdout gets the report table, or with --json exactly one JSON object',
+    '(sent, failed, failed_by_kind, failed_idempotent, shift_ms, moved_back, phases.{before,during,after}',
+    'each with sent, failed, p50, p99 in ms and by_provider; timeline, notes) for CI.',
+  ],
+  options: {
+    router: { type: 'string', valueName: 'URL', description: 'router to send traffic through, e.g. http://127.0.0.1:8787 (required)' },
+    disable: { type: 'string', valueName: 'ID', description: 'provider id to take out, as in the router\'s config (required)' },
+    rate: {
+      type: 'string',
+      valueName: 'R',
+      default: '20',
+      description: `requests per second, ${DRILL_LIMITS.rate.min}-${DRILL_LIMITS.rate.max}`,
+    },
+    duration: {
+      type: 'string',
+      valueName: 'S',
+      default: '120',
+      description: `seconds of traffic, ${DRILL_LIMITS.durationS.min}-${DRILL_LIMITS.durationS.max}; the provider is out for the middle third`,
+    },
+    mode: { type: 'string', valueName: 'MODE', choices: DRILL_MODES, default: 'refuse', description: 'how a local stand-in fails' },
+    config: {
+      type: 'string',
+      short: 'c',
+      valueName: 'FILE',
+      description: "the router's route-config.json, read for timeout_ms and breaker (what the report judges by)",
+    },
+    path: { type: 'string', valueName: 'PATH', default: '/drill', description: 'path sent after /<app>/api' },
+    json: { type: 'boolean', description: 'print the report as one JSON object on stdout' },
+    manual: { type: 'boolean', description: 'print the disable/enable commands for the operator instead of running them' },
+    'disable-cmd': { type: 'string', valueName: 'CMD', description: 'shell command that disables (drains) the provider\'s deployment' },
+    'enable-cmd': { type: 'string', valueName: 'CMD', description: 'shell command that puts it back (goes with --disable-cmd)' },
+  },
+  examples: [
+    { command: 'drill --router http://127.0.0.1:8787 --disable 1 --config route-config.json', comment: 'local (npm start running): stand-in 1 refuses for the middle 40 s of 2 min' },
+    { command: 'drill --router http://127.0.0.1:8788 --disable 2 --mode hang --rate 40 --duration 30 --json', comment: 'through the local Worker router, provider 2 hangs; one JSON object for CI' },
+    {
+      command: `drill --router https://router.example.com --disable 3 --disable-cmd '${DRAIN_COMMANDS.lambda.disable}' --enable-cmd '${DRAIN_COMMANDS.lambda.enable}' --duration 600`,
+      comment: 'deployed: drain the Lambda stack (provider 3) with cdk deploy, then restore it',
+    },
+    { command: 'drill --router https://router.example.com --disable 2 --manual --duration 300', comment: 'deployed: print the Worker/Lambda drain commands for you to run' },
+  ],
+  exitNotes: [
+    '3  an idempotent (GET) request failed during the drill, or nothing was sent',
+    '4  the provider could not be disabled or re-enabled (the command or stand-in failed)',
+    '(0 = the drill passed; 1 covers every refusal before traffic; 2 does not apply to drill)',
+  ],
+  async run(args, io) {
+    const string = (name: string): string | undefined => args.values[name] as string | undefined;
+    const config = string('config');
+    return runDrillCommand(
+      {
+        router: string('router'),
+        disable: string('disable'),
+        rate: string('rate'),
+        duration: string('duration'),
+        mode: string('mode'),
+        json: args.values.json === true,
+        manual: args.values.manual === true,
+        disableCmd: string('disable-cmd'),
+        enableCmd: string('enable-cmd'),
+        path: string('path'),
+        config: config === undefined ? undefined : resolve(io.cwd, config),
+      },
+      { out: io.out, err: io.err, untilStopped: io.untilStopped },
+    );
+  },
+};
