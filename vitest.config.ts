@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 // One project per runtime family: Node-hosted tests, and the Worker's tests that run inside workerd.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summaryReporter.ts'],
     projects: [
       {
         test: {

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { buildLambdaBundle, type LambdaBundle } from '../functions/lambda/bundling.ts';
 import type * as HandlerModule from '../functions/lambda/handler.ts';
-import { startSsmServer } from '../test/support/ssmServer.ts';
+import { startSsmServer } from '../infra/dev/ssmServer.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

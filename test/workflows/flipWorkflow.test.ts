@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSsmServer, type SsmServer } from '../support/ssmServer.ts';
+import { startSsmServer, type SsmServer } from '../../infra/dev/ssmServer.ts';
 import { createWorkspace, runStepScript, type Workspace } from './runStep.ts';
 import { repoRoot, runScript } from './workflowFiles.ts';
 

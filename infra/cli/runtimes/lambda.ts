@@ -13,7 +13,7 @@ import { buildLambdaBundle } from '../../../functions/lambda/bundling.ts';
 import { SERVICE_NAME } from '../../../functions/lambda/metricNames.ts';
 import type * as HandlerModule from '../../../functions/lambda/handler.ts';
 import { parseConfig } from '../../../shared/index.ts';
-import { startSsmServer } from '../../../test/support/ssmServer.ts';
+import { startSsmServer } from '../../dev/ssmServer.ts';
 import { probeUrl, waitUntilAnswers } from '../waitUntilAnswers.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
 
