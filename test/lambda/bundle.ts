@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildLambdaBundle, type LambdaBundle } from '../../functions/lambda/bundling.ts';
 import type * as HandlerModule from '../../functions/lambda/handler.ts';
+export { setProcessEnv } from '../../infra/dev/setProcessEnv.ts';
 
 /** The bundle `cdk deploy` ships, built into a temp dir and imported. */
 export interface ImportedBundle {
@@ -32,14 +33,3 @@ export const OFFLINE_AWS_ENV: Record<string, string> = {
   AWS_EC2_METADATA_DISABLED: 'true',
 };
 
-/** Sets variables on `process.env` and returns a function that restores the previous values. */
-export function setProcessEnv(values: Record<string, string>): () => void {
-  const previous = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, values);
-  return () => {
-    for (const [k, v] of Object.entries(previous)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-}

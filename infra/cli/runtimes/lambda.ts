@@ -16,6 +16,7 @@ import { parseConfig } from '../../../shared/index.ts';
 import { startSsmServer } from '../../dev/ssmServer.ts';
 import { probeUrl, waitUntilAnswers } from '../waitUntilAnswers.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
+import { setProcessEnv } from '../../dev/setProcessEnv.ts';
 
 /** Name of the stand-in SSM parameter (the deployed stack's default name). */
 const PARAMETER_NAME = '/hadoku-route/route-config';
@@ -152,17 +153,6 @@ function readConfigFile(path: string, log: (line: Record<string, unknown>) => vo
   }
 }
 
-/** Sets variables on `process.env`; the returned function puts the previous values back. */
-function setProcessEnv(values: Record<string, string>): () => void {
-  const previous = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, values);
-  return () => {
-    for (const [k, v] of Object.entries(previous)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-}
 
 /** One HTTP request through the handler, as a Function URL would: v2 event in, result out. */
 async function invoke(handler: HandlerModule.FunctionUrlHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
