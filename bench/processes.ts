@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
 /** Starts a child process and resolves with the first stdout line matching `ready`. */
-export async function startProcess(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+export async function startProcess(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: string }> {
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let buffer = '';
   let errors = '';
@@ -21,7 +21,7 @@ export async function startProcess(args: string[], ready: RegExp, env: NodeJS.Pr
     });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${errors.trim()}`)));
   });
-  return { child, match };
+  return { child, match, output: buffer };
 }
 
 /** Stops a child process and waits for it. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../infra/dev/standin.ts';
@@ -85,6 +86,38 @@ describe('CLI: flip --target ssm while serve runs the lambda runtime', () => {
       }
       expect(source).toBe('2');
       console.log(`flip --target ssm -> lambda router followed after ${Date.now() - start} ms`);
+    } finally {
+      expect((await serve.stop()).code).toBe(0);
+    }
+  });
+});
+
+describe('CLI: flip --target kv --local while serve runs the worker runtime on the same store', () => {
+  it.skipIf(!available('worker'))('new requests follow a flip written through wrangler into the local KV (--persist-to)', async () => {
+    // Prepare: serve keeps its KV where wrangler's --persist-to DIR keeps it
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const file = writeFixture(dir, 'route-config.json', { global_priority: '12', providers: { '1': one.url, '2': two.url }, backend_source: 'id' });
+    const port = await freePort();
+    const env = cliEnv({ WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' });
+    const serve = startCli(['serve', '--runtime', 'worker', '--config', file, '--port', String(port), '--persist-to', state], { cwd: REPO, env });
+    try {
+      await serve.waitForStdout(/listening on/, 60_000);
+      const url = `http://127.0.0.1:${port}/demo/api/x`;
+      expect((await fetch(url)).headers.get('x-backend-source')).toBe('1');
+      // Act: the flip reads and writes wrangler's local store, not the file
+      const flipped = await runCli(['flip', 'global', '21', '--target', 'kv', '--local', '--persist-to', state, '--yes'], { cwd: REPO, env, timeoutMs: 60_000 });
+      const start = Date.now();
+      expect(flipped.stderr).not.toMatch(/hadoku-route:/);
+      expect(flipped.code).toBe(0);
+      // Assess: within ROUTE_CONFIG_MAX_AGE (1 s under serve) + 1 s; bounded poll of ~10 s
+      let source: string | null = null;
+      for (let i = 0; i < 200 && source !== '2'; i++) {
+        source = (await fetch(url)).headers.get('x-backend-source');
+        if (source !== '2') await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(source).toBe('2');
+      console.log(`flip --target kv --local -> worker router followed after ${Date.now() - start} ms`);
     } finally {
       expect((await serve.stop()).code).toBe(0);
     }

@@ -28,11 +28,17 @@ export const serveCommand: Command = {
     host: { type: 'string', valueName: 'HOST', default: '127.0.0.1', description: 'interface to bind' },
     self: { type: 'string', valueName: 'ID', description: "this deployment's provider id (sets ROUTE_SELF; self is never proxied to)" },
     static: { type: 'string', valueName: 'DIR', description: 'serve files from DIR for paths that are not routed (express, worker)' },
+    'persist-to': {
+      type: 'string',
+      valueName: 'DIR',
+      description: "worker: keep the local KV in DIR (as wrangler --persist-to) so `flip --target kv --local --persist-to DIR` reaches it; default in memory",
+    },
   },
   examples: [
     { command: 'serve', comment: 'the local Express router over ./route-config.json on port 8787' },
     { command: 'serve --runtime worker --config route-config.json --port 8788', comment: 'the Worker in local workerd, FILE seeded into the local KV' },
     { command: 'serve --port 0 --static ./dist', comment: 'any free port, static site for non-API paths' },
+    { command: 'serve --runtime worker --persist-to .wrangler/state', comment: 'then `flip task 21 --target kv --local --persist-to .wrangler/state --yes` reaches it' },
     { command: 'serve & curl -i http://127.0.0.1:8787/_router/health', comment: 'check it answers' },
   ],
   async run(args, io) {
@@ -49,6 +55,10 @@ export const serveCommand: Command = {
         command: 'serve',
       });
     }
+    const persistArg = args.values['persist-to'] as string | undefined;
+    if (persistArg !== undefined && runtime !== 'worker') {
+      throw new UsageError('serve: --persist-to applies to --runtime worker only (the local KV folder)', { command: 'serve' });
+    }
     const configPath = resolve(io.cwd, String(args.values.config));
     const env = { ...io.env, ...(self ? { ROUTE_SELF: self } : {}) };
     // Check the file ourselves first: every runtime then refuses an invalid config the same way.
@@ -63,6 +73,7 @@ export const serveCommand: Command = {
         env,
         ...(self ? { self } : {}),
         ...(staticArg ? { staticDir: resolve(io.cwd, staticArg) } : {}),
+        ...(persistArg ? { persistTo: resolve(io.cwd, persistArg) } : {}),
         log: (line) => io.out(JSON.stringify(line)),
       },
       'serve',

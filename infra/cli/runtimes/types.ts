@@ -19,6 +19,12 @@ export interface ServeOptions {
   staticDir?: string;
   /** This deployment's provider id (also in `env.ROUTE_SELF`). */
   self?: string;
+  /**
+   * Worker only: keep the local KV in this folder, the one `wrangler --persist-to DIR` and
+   * `hadoku-route flip --target kv --local --persist-to DIR` use, so a KV flip reaches the running
+   * Worker. @default an in-memory KV, private to this process
+   */
+  persistTo?: string;
 }
 
 /** A runtime that is listening. */

@@ -14,7 +14,7 @@ const ROUTE_CONFIG_KEY = 'route-config';
 /** Locally an edit should show up quickly; production keeps 10 s (wrangler.toml). */
 const LOCAL_CONFIG_MAX_AGE = '1';
 /** Used when wrangler.toml cannot be read; keep in step with it. */
-const FALLBACK_COMPATIBILITY = { date: '2026-11-01', flags: ['enable_request_signal'] };
+const FALLBACK_COMPATIBILITY = { date: '2026-11-01', flags: ['enable_request_signal'], kvId: '00000000000000000000000000000000' };
 
 /**
  * `serve --runtime worker`: the real Worker (functions/worker/index.ts, bundled with esbuild as
@@ -46,8 +46,8 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
     readCompatibility(),
   ]);
   const log = options.log ?? ((line: Record<string, unknown>) => console.log(JSON.stringify(line)));
-  const miniflare = new Miniflare(
-    convertV4MiniflareOptions({
+  const miniflare = new Miniflare({
+    ...convertV4MiniflareOptions({
       host: options.host,
       port: options.port,
       cf: false,
@@ -59,7 +59,9 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
       modulesRoot: repoRoot,
       compatibilityDate: compatibility.date,
       compatibilityFlags: compatibility.flags,
-      kvNamespaces: ['SETTINGS'],
+      // With persistTo the KV lives where wrangler keeps its local state (namespace = the id in
+      // wrangler.toml), so `flip --target kv --local --persist-to DIR` reaches this Worker.
+      kvNamespaces: options.persistTo ? { SETTINGS: compatibility.kvId } : ['SETTINGS'],
       bindings,
       assets: {
         directory: options.staticDir ?? defaultAssetsDir,
@@ -70,7 +72,9 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
       // The Worker's console lines (one JSON object per routed request) reach `log` as objects.
       handleStructuredLogs: ({ level, message }) => log(parseLogLine(level, message)),
     }),
-  );
+    // Miniflare 5's persistence root (wrangler's `--persist-to DIR` keeps its data in DIR/v3).
+    ...(options.persistTo ? { resourcePersistencePath: resolve(options.persistTo, 'v3') } : {}),
+  });
 
   let watcher: { close(): Promise<void> } | undefined;
   try {
@@ -164,7 +168,7 @@ async function bundleWorker(configText: string): Promise<string> {
 }
 
 /** wrangler.toml's compatibility date and flags, so the local Worker runs as the deployed one. */
-async function readCompatibility(): Promise<{ date: string; flags: string[] }> {
+async function readCompatibility(): Promise<{ date: string; flags: string[]; kvId: string }> {
   let toml: string;
   try {
     toml = await readFile(wranglerToml, 'utf8');
@@ -174,7 +178,9 @@ async function readCompatibility(): Promise<{ date: string; flags: string[] }> {
   const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? FALLBACK_COMPATIBILITY.date;
   const flagList = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
   const flags = flagList === undefined ? [] : [...flagList.matchAll(/"([^"]+)"/g)].map((match) => match[1]);
-  return { date, flags };
+  // The SETTINGS namespace id: wrangler's local store keys its data by it.
+  const kvId = /binding\s*=\s*"SETTINGS"\s*\n\s*id\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? FALLBACK_COMPATIBILITY.kvId;
+  return { date, flags, kvId };
 }
 
 function parseLogLine(level: string, message: string): Record<string, unknown> {
