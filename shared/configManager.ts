@@ -51,6 +51,7 @@ export class ConfigManager {
   #status: ConfigStatus;
   #checkedAt = Number.NEGATIVE_INFINITY;
   #inflight: Promise<void> | undefined;
+  #rerun: Promise<void> | undefined;
 
   constructor(opts: ConfigManagerOptions) {
     this.#opts = opts;
@@ -64,15 +65,29 @@ export class ConfigManager {
    * @throws {ConfigUnavailableError} when no valid config is known at all
    */
   async current(): Promise<RouteConfigSnapshot> {
-    if (this.#snapshot === undefined || this.#now() - this.#checkedAt >= this.#maxAgeMs) await this.refresh();
+    // Concurrent callers share one read: a busy instance reads the store at most once per max-age.
+    if (this.#snapshot === undefined || this.#now() - this.#checkedAt >= this.#maxAgeMs) await this.#readOnce();
     if (this.#snapshot === undefined) {
       throw new ConfigUnavailableError('Routing configuration not found', { cause: this.#status.last_error });
     }
     return this.#snapshot;
   }
 
-  /** Re-reads the store now. Never throws: a bad read keeps the last good config and sets `last_error`. */
+  /**
+   * Re-reads the store with a read that starts after this call (a file watcher calls it on every
+   * change: a read already in flight may have seen the previous content, so one more follows it).
+   * Never throws: a bad read keeps the last good config and sets `last_error`.
+   */
   refresh(): Promise<void> {
+    if (!this.#inflight) return this.#readOnce();
+    this.#rerun ??= this.#inflight.then(() => {
+      this.#rerun = undefined;
+      return this.#readOnce();
+    });
+    return this.#rerun;
+  }
+
+  #readOnce(): Promise<void> {
     this.#inflight ??= this.#reload().finally(() => {
       this.#inflight = undefined;
     });

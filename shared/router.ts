@@ -219,6 +219,13 @@ export function createRouter(opts: RouterOptions): Router {
         last = { response: result.response, step, abort: result.abort };
       } else {
         lastFailure = outcome === 'timeout' ? 'timeout' : 'error';
+        // An attempt whose budget was the rest of the deadline and that timed out has used the
+        // deadline up: stop here (timers may fire a hair early, so "remaining" alone would let a
+        // pointless sub-millisecond attempt through).
+        if (outcome === 'timeout' && remaining <= settings.timeoutMs) {
+          deadlineHit = true;
+          break;
+        }
       }
     }
 

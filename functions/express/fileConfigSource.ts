@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ConfigManager, type Env } from '../../shared/index.ts';
@@ -10,6 +10,19 @@ export interface FileConfigOptions {
   env: Env;
   /** Where rejected reloads are reported. */
   log?: (line: Record<string, unknown>) => void;
+}
+
+/** How often the file is stat'ed in case a watcher event was lost. */
+const STAT_POLL_MS = 500;
+
+// Size, mtime and inode: any write or rename changes at least one of them.
+async function fingerprint(file: string): Promise<string> {
+  try {
+    const info = await stat(file);
+    return `${info.size}:${info.mtimeMs}:${info.ino}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 /** A file-backed {@link ConfigManager} and the watcher that keeps it fresh. */
@@ -44,16 +57,30 @@ export async function createFileConfig(opts: FileConfigOptions): Promise<FileCon
     ignored: (candidate: string) => candidate !== path.dirname(file) && path.resolve(candidate) !== file,
   });
   let timer: NodeJS.Timeout | undefined;
+  let seen = await fingerprint(file);
   const reload = () => {
     // Editors and `flip` emit several events per save: coalesce them into one read.
     clearTimeout(timer);
-    timer = setTimeout(() => void manager.refresh(), 25);
+    timer = setTimeout(() => {
+      void fingerprint(file).then((now) => (seen = now));
+      void manager.refresh();
+    }, 25);
   };
   watcher.on('add', reload).on('change', reload).on('unlink', reload);
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  // Safety net under the watcher: file events can be coalesced or dropped on a busy machine (two
+  // saves in quick succession), so a cheap stat every half second catches any change they missed
+  // and keeps the "within 1 s" promise.
+  const poll = setInterval(() => {
+    void fingerprint(file).then((now) => {
+      if (now !== seen) reload();
+    });
+  }, STAT_POLL_MS);
+  poll.unref();
   return {
     manager,
     async close() {
+      clearInterval(poll);
       clearTimeout(timer);
       await watcher.close();
     },

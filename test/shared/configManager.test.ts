@@ -76,6 +76,32 @@ describe('Class: ConfigManager (SPEC 7)', () => {
     });
   });
 
+  describe('Method: refresh', () => {
+    it('a change signalled while a read is in flight gets a read of its own (no lost edit)', async () => {
+      // Prepare: a store whose first read is slow and sees the old value
+      let value = good('1');
+      let release!: () => void;
+      let reads = 0;
+      const read = async (): Promise<ConfigRead> => {
+        reads += 1;
+        const seen = value;
+        if (reads === 2) await new Promise<void>((r) => (release = r));
+        return { text: seen };
+      };
+      const manager = new ConfigManager({ source: 'file', read, env: {}, log: () => {} });
+      await manager.load();
+      // Act: an edit starts a read; a second edit lands while it is still in flight
+      const first = manager.refresh();
+      value = good('2');
+      const second = manager.refresh();
+      release();
+      await Promise.all([first, second]);
+      // Assess
+      expect(reads).toBe(3);
+      expect((await manager.current()).globalPriority).toEqual(['2']);
+    });
+  });
+
   describe('Method: load', () => {
     it('throws every validation error for a runtime that must refuse to start', async () => {
       const { read } = store('{"providers": {"1": "nope"}, "global_priority": "9"}');
