@@ -10,6 +10,16 @@ import { cliEnv, runCli, startCli, tempDir, writeFixture } from './cliProcess.ts
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const available = (runtime: string) => runtime === 'express' || existsSync(`${REPO}infra/cli/runtimes/${runtime}.ts`);
 
+/** Polls (bounded, ~10 s) until the router answers from `expected`; returns the last source seen. */
+async function pollBackendSource(url: string, expected: string): Promise<string | null> {
+  let source: string | null = null;
+  for (let i = 0; i < 200 && source !== expected; i++) {
+    source = (await fetch(url)).headers.get('x-backend-source');
+    if (source !== expected) await new Promise((r) => setTimeout(r, 50));
+  }
+  return source;
+}
+
 let one: Standin;
 let two: Standin;
 beforeAll(async () => {
@@ -37,12 +47,7 @@ describe('CLI: flip --target file while serve runs each runtime', () => {
       const start = Date.now();
       expect(flipped.code).toBe(0);
       // Assess: bounded poll, at most ~10 s (the runtimes promise 1 s or max-age + 1 s)
-      let source: string | null = null;
-      for (let i = 0; i < 200 && source !== '2'; i++) {
-        source = (await fetch(url)).headers.get('x-backend-source');
-        if (source !== '2') await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(source).toBe('2');
+      expect(await pollBackendSource(url, '2')).toBe('2');
       console.log(`flip --target file -> ${runtime} router followed after ${Date.now() - start} ms`);
     } finally {
       const result = await serve.stop();
@@ -79,12 +84,7 @@ describe('CLI: flip --target ssm while serve runs the lambda runtime', () => {
       expect(flipped.stderr).not.toMatch(/hadoku-route:/);
       expect(flipped.code).toBe(0);
       // Assess: within ROUTE_CONFIG_MAX_AGE (1 s under serve) + 1 s; bounded poll of ~10 s
-      let source: string | null = null;
-      for (let i = 0; i < 200 && source !== '2'; i++) {
-        source = (await fetch(url)).headers.get('x-backend-source');
-        if (source !== '2') await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(source).toBe('2');
+      expect(await pollBackendSource(url, '2')).toBe('2');
       console.log(`flip --target ssm -> lambda router followed after ${Date.now() - start} ms`);
     } finally {
       expect((await serve.stop()).code).toBe(0);
@@ -111,12 +111,7 @@ describe('CLI: flip --target kv --local while serve runs the worker runtime on t
       expect(flipped.stderr).not.toMatch(/hadoku-route:/);
       expect(flipped.code).toBe(0);
       // Assess: within ROUTE_CONFIG_MAX_AGE (1 s under serve) + 1 s; bounded poll of ~10 s
-      let source: string | null = null;
-      for (let i = 0; i < 200 && source !== '2'; i++) {
-        source = (await fetch(url)).headers.get('x-backend-source');
-        if (source !== '2') await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(source).toBe('2');
+      expect(await pollBackendSource(url, '2')).toBe('2');
       console.log(`flip --target kv --local -> worker router followed after ${Date.now() - start} ms`);
     } finally {
       expect((await serve.stop()).code).toBe(0);
