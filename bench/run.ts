@@ -1,22 +1,30 @@
 /**
- * `npm run bench`: figures and ratios measured side by side in one run. Nothing here asserts on
- * time: the machines are shared, so speed goals are read from this output, not from tests.
+ * `npm run bench` (`-- --quick` for a run under a minute): figures and ratios measured side by
+ * side in one run. Nothing here asserts on time: the machines are shared, so speed goals are read
+ * from this output, not from tests.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { benchExpress } from './express.ts';
+import { benchCore } from './core.ts';
+import { benchProxies } from './express.ts';
+import { benchLambdaOverhead } from './lambdaOverhead.ts';
 
-const here = path.dirname(new URL(import.meta.url).pathname);
 const quick = process.argv.includes('--quick');
+const started = performance.now();
 
 console.log(`# hadoku-route bench (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'})`);
-await benchExpress({ concurrency: 16, requests: quick ? 2000 : 20_000, maxMs: quick ? 3000 : 10_000 });
-
-// Runtime-specific benches live beside their runtimes' issues; run them when present.
-for (const name of ['lambda', 'worker', 'propagation']) {
-  const file = path.join(here, `${name}.ts`);
-  if (!existsSync(file)) continue;
-  const mod = (await import(file)) as Record<string, unknown>;
-  const fn = Object.values(mod).find((v) => typeof v === 'function') as ((o: { quick: boolean }) => Promise<void>) | undefined;
-  if (fn) await fn({ quick });
+await benchProxies(
+  quick
+    ? { seconds: 2, rounds: 1, concurrencies: [32, 256], memoryConnections: 1000 }
+    : { seconds: 5, rounds: 2, concurrencies: [32, 256], memoryConnections: 1000 },
+);
+await benchCore({ quick });
+await benchLambdaOverhead({ quick });
+// Bundles, cold starts and config propagation: minutes of builds and flips, so only in a full run.
+// Imported only then: Miniflare and the bundlers take seconds to load.
+if (!quick) {
+  await (await import('./lambda.ts')).benchLambda({ quick });
+  await (await import('./worker.ts')).benchWorker({ quick });
+  await (await import('./propagation.ts')).benchPropagation({ quick });
 }
+console.log(
+  `\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s${quick ? ' (quick: bundle, Worker and propagation figures need a full run)' : ''}`,
+);

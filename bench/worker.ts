@@ -2,17 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveWorker } from '../infra/cli/runtimes/worker.ts';
-import { buildBundle } from '../test/worker/buildBundle.ts';
-import { load, percentile, type Sample } from './loadgen.ts';
+import { autocannon } from './autocannon.ts';
 import { startProcess, stopProcess } from './processes.ts';
+import { workerBundle } from './workerBundle.ts';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
-
-function summary(samples: Sample[], elapsedMs: number) {
-  const ms = samples.map((s) => s.ms);
-  return { n: samples.length, rps: samples.length / (elapsedMs / 1000), p50: percentile(ms, 50), p99: percentile(ms, 99), errors: samples.filter((s) => s.status !== 200).length };
-}
 
 /**
  * The Worker's figures: bundle size (the real `wrangler deploy --dry-run`), local start time,
@@ -21,9 +16,13 @@ function summary(samples: Sample[], elapsedMs: number) {
  * not a production throughput figure.
  */
 export async function benchWorker(opts: { quick: boolean }): Promise<void> {
-  const bundle = await buildBundle(path.resolve(here, '..'));
+  const bundle = await workerBundle(path.resolve(here, '..'));
   console.log('\n## Worker bundle (wrangler deploy --dry-run, offline)');
-  console.log(bundle.ok ? `${bundle.wranglerLine}; index.js ${bundle.rawBytes} B, gzip -9 ${bundle.gzipBytes} B (goal <= 15 KB gzipped)` : `build failed: ${bundle.error}`);
+  console.log(
+    bundle.error === null
+      ? `${bundle.wranglerLine}; index.js ${bundle.rawBytes} B, gzip -9 ${bundle.gzipBytes} B (goal <= 15 KB gzipped)`
+      : `build failed: ${bundle.error}`,
+  );
 
   const upstream = await startProcess([path.join(here, 'upstreamProcess.ts')], /^(\d+)$/m);
   const upUrl = `http://127.0.0.1:${upstream.match[1]}`;
@@ -59,19 +58,18 @@ export async function benchWorker(opts: { quick: boolean }): Promise<void> {
       }
       edits.push(performance.now() - t0);
     }
-    console.log(`config edit -> served: ${edits.map((ms) => ms.toFixed(0)).join(', ')} ms (SPEC: within ROUTE_CONFIG_MAX_AGE + 1 s = 2000 ms)`);
+    console.log(
+      `config edit -> served: ${edits.map((ms) => ms.toFixed(0)).join(', ')} ms (SPEC: within ROUTE_CONFIG_MAX_AGE + 1 s = 2000 ms)`,
+    );
 
-    const requests = opts.quick ? 500 : 5000;
-    const maxMs = opts.quick ? 3000 : 10_000;
-    await load({ url: `${server.url}/task/api/items`, concurrency: 16, maxRequests: 200, maxMs: 3000 });
-    const direct = await load({ url: `${upUrl}/task/api/items`, concurrency: 16, maxRequests: requests, maxMs });
-    const routed = await load({ url: `${server.url}/task/api/items`, concurrency: 16, maxRequests: requests, maxMs });
-    const d = summary(direct.samples, direct.elapsedMs);
-    const r = summary(routed.samples, routed.elapsedMs);
-    console.log(`| path | requests | req/s | p50 ms | p99 ms | non-200 |`);
-    console.log('|---|---|---|---|---|---|');
-    console.log(`| direct | ${d.n} | ${d.rps.toFixed(0)} | ${fmt(d.p50)} | ${fmt(d.p99)} | ${d.errors} |`);
-    console.log(`| local Worker | ${r.n} | ${r.rps.toFixed(0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} |`);
+    const seconds = opts.quick ? 2 : 5;
+    await autocannon(`${server.url}/task/api/items`, { connections: 32, seconds: 1 });
+    const d = await autocannon(`${upUrl}/task/api/items`, { connections: 32, seconds });
+    const r = await autocannon(`${server.url}/task/api/items`, { connections: 32, seconds });
+    console.log(`| path (autocannon, 32 connections, ${seconds} s) | req/s | p50 ms | p99 ms | non-2xx + errors |`);
+    console.log('|---|---|---|---|---|');
+    console.log(`| direct | ${d.rps.toFixed(0)} | ${fmt(d.p50)} | ${fmt(d.p99)} | ${d.bad} |`);
+    console.log(`| local Worker | ${r.rps.toFixed(0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.bad} |`);
     console.log(`routed log lines seen: ${routedLines} (one per routed request)`);
   } finally {
     await server.close();

@@ -33,7 +33,10 @@ if (!process.features.typescript) {
       process.exit(1);
     }
   }
-  const { main, processIo } = await import('../infra/cli/main.ts');
+  // From a clone: the TypeScript sources. Installed from npm: the compiled dist/ (Node will not
+  // strip types under node_modules, and the package ships no sources).
+  const fromSource = existsSync(new URL('../infra/cli/main.ts', import.meta.url));
+  const { main, processIo } = await import(fromSource ? '../infra/cli/main.ts' : '../dist/infra/cli/main.js');
   const code = await main(process.argv.slice(2), processIo());
   process.exit(code);
 }

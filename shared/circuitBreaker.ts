@@ -25,6 +25,10 @@ export interface BreakerSettings {
  */
 export class CircuitBreaker {
   readonly #entries = new Map<string, Entry>();
+  /** When each provider's breaker last closed after being open (for the failback ramp). */
+  readonly #recovered = new Map<string, number>();
+  /** Who waits for a provider's breaker to open (requests stuck on it: see {@link CircuitBreaker.onOpen}). */
+  readonly #openListeners = new Map<string, Set<() => void>>();
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -55,17 +59,43 @@ export class CircuitBreaker {
   record(id: string, success: boolean, settings: BreakerSettings): void {
     let entry = this.#entries.get(id);
     if (success) {
+      if (entry?.openedAt != null) this.#recovered.set(id, this.#now());
       if (entry) this.#entries.delete(id);
       return;
     }
     entry ??= { failures: 0, openedAt: null, probeAt: null };
     entry.failures += 1;
-    if (entry.openedAt !== null || entry.failures >= settings.failures) {
+    const opens = entry.openedAt === null && entry.failures >= settings.failures;
+    if (entry.openedAt !== null || opens) {
       // A failed half-open probe (or reaching the threshold) (re)opens for a full cooldown.
       entry.openedAt = this.#now();
       entry.probeAt = null;
     }
     this.#entries.set(id, entry);
+    if (opens) for (const listener of [...(this.#openListeners.get(id) ?? [])]) listener();
+  }
+
+  /**
+   * Calls `listener` when the provider's breaker goes from closed to open; returns the
+   * unsubscribe. A hedged request stuck on a provider whose breaker just opened starts the next
+   * one at once (router.ts), instead of waiting out its timeout.
+   */
+  onOpen(id: string, listener: () => void): () => void {
+    const set = this.#openListeners.get(id) ?? new Set();
+    set.add(listener);
+    this.#openListeners.set(id, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#openListeners.get(id) === set) this.#openListeners.delete(id);
+    };
+  }
+
+  /**
+   * When the provider's breaker last closed after being open (a half-open probe succeeded), in
+   * wall-clock ms; `undefined` when it never recovered. The failback ramp starts here.
+   */
+  recoveredAt(id: string): number | undefined {
+    return this.#recovered.get(id);
   }
 
   /** State of one provider for `/_router/health`. */

@@ -43,16 +43,6 @@ export class ConfigUnavailableError extends ConfigError {
   }
 }
 
-/** A request body larger than the route's `max_body_bytes`. */
-export class BodyTooLargeError extends Error {
-  readonly limit: number;
-  constructor(limit: number) {
-    super(`request body exceeds max_body_bytes (${limit})`);
-    this.name = 'BodyTooLargeError';
-    this.limit = limit;
-  }
-}
-
 /** An attempt that ran out of its `timeout_ms` or of the request's `deadline_ms`. */
 export class AttemptTimeoutError extends Error {
   constructor(ms: number) {
@@ -66,5 +56,13 @@ export class ClientAbortError extends Error {
   constructor() {
     super('client closed the request');
     this.name = 'ClientAbortError';
+  }
+}
+
+/** The app registry has an entry that cannot be served, or `ROUTE_APPS` names an app it does not have. */
+export class AppRegistryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppRegistryError';
   }
 }

@@ -36,13 +36,14 @@ export interface ForwardInfo {
  * Request headers for an upstream attempt: every end-to-end header unchanged (`Authorization`,
  * cookies, `traceparent`, `X-Admin-Key`...), minus hop-by-hop ones, `Host` (the provider's, set by
  * the transport) and `Content-Length` (the transport sets it for the buffered body); plus the
- * forwarding and loop-guard headers.
+ * forwarding and loop-guard headers. `Expect` is dropped too: the body is already buffered (and
+ * the client may already have had its `100 Continue`), so a provider has nothing to agree to.
  */
 export function forwardRequestHeaders(incoming: Headers, info: ForwardInfo): Headers {
   const named = connectionNamed(incoming);
   const out = new Headers();
   for (const [name, value] of incoming) {
-    if (isHopByHop(name, named) || name === 'host' || name === 'content-length') continue;
+    if (isHopByHop(name, named) || name === 'host' || name === 'content-length' || name === 'expect') continue;
     out.append(name, value);
   }
   if (info.clientAddress) {

@@ -18,13 +18,23 @@ export { serverTiming } from './serverTiming.ts';
 export { contentVersion } from './contentVersion.ts';
 export { jsonResponse } from './jsonResponse.ts';
 export { isDraining } from './isDraining.ts';
-export { DEFAULTS, STALE_IF_ERROR_SECONDS, SSM_STANDARD_MAX_BYTES } from './defaults.ts';
+export { checkAppRegistry, hostedApps } from './hostedApps.ts';
+export { selfProblem } from './selfProblem.ts';
+export { appAttempt, type AppFailureSink } from './appAttempt.ts';
+export { DEFAULTS, KV_CONFIG, STALE_IF_ERROR_SECONDS, SSM_STANDARD_MAX_BYTES } from './defaults.ts';
 export {
   ConfigError,
   ConfigValidationError,
   ConfigSourceError,
   ConfigUnavailableError,
-  BodyTooLargeError,
+  AppRegistryError,
   AttemptTimeoutError,
   ClientAbortError,
 } from './errors.ts';
+export { statusPage, escapeHtml, STATUS_REFRESH_SECONDS } from './statusPage.ts';
+export { statusSnapshot, type StatusSnapshot, type StatusSource, type StatusApp, type StatusProvider } from './statusSnapshot.ts';
+export { statusAccess, type StatusAccess } from './statusAccess.ts';
+export { statusRoute } from './statusRoute.ts';
+export { StatusFeed } from './statusFeed.ts';
+export { RecentRequests, MAX_RECENT_PATH, type RecentRequest } from './recentRequests.ts';
+export { ProviderTallies, answeringAttempt, type ProviderTally } from './providerTallies.ts';

@@ -16,7 +16,12 @@ export async function readCapped(stream: ReadableStream<Uint8Array>, cap: number
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0];
+  return concatBytes(chunks, size);
+}
+
+/** The chunks as one array (`size` = their total length); the chunk itself when there is one. */
+export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -1,10 +1,35 @@
-import { DEFAULTS } from './defaults.ts';
+import { DEFAULTS, FAILBACK_RAMP } from './defaults.ts';
 import { arr, bool, either, int, obj, oneOf, record, str, type SchemaNode } from './schemaKit.ts';
 
 /** A provider id: one character. */
 export const PROVIDER_ID = /^[0-9A-Za-z]$/;
 /** An app name, the first path segment of `/<app>/api/...`. */
 export const APP_NAME = /^[a-z0-9-]+$/;
+
+/** A share in (0, 1] (a fraction of requests). */
+const share = (description: string, dflt?: number): SchemaNode<number> => ({
+  check(value, path, issues) {
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 1) return value;
+    issues.push(`${path}: must be a number in (0, 1] (a share of requests), got ${JSON.stringify(value) ?? typeof value}`);
+    return undefined;
+  },
+  json: () => ({ type: 'number', exclusiveMinimum: 0, maximum: 1, description, ...(dflt !== undefined ? { default: dflt } : {}) }),
+});
+
+/** `hedge_after_ms`: whole ms in [1, 600000] or "auto"; the parser also caps it at the route's `timeout_ms`. */
+const hedgeAfter: SchemaNode<number | 'auto'> = {
+  check(value, path, issues) {
+    if (value === 'auto' || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 600_000)) return value;
+    issues.push(`${path}: must be a whole number of ms in [1, timeout_ms] or "auto", got ${JSON.stringify(value) ?? typeof value}`);
+    return undefined;
+  },
+  json: () => ({
+    anyOf: [{ type: 'integer', minimum: 1, maximum: 600_000 }, { enum: ['auto'] }],
+    description:
+      'Hedged fallback (GET/HEAD/OPTIONS or Idempotency-Key only): with no response headers after this many ms, the next provider ' +
+      'starts in parallel; "auto": 2 x the provider\'s recent p95, clamped to [50, timeout_ms]. Off when absent.',
+  }),
+};
 
 const priority = (what: string) =>
   str({
@@ -33,6 +58,7 @@ const tunables = {
   max_body_bytes: {
     schema: int({ min: 0, max: 1024 * 1024 * 1024, default: DEFAULTS.max_body_bytes, description: 'Request bodies up to this are buffered for replay; larger ones get 413.' }),
   },
+  hedge_after_ms: { schema: hedgeAfter },
 };
 
 const auth = obj(
@@ -49,6 +75,30 @@ const auth = obj(
     },
   },
   { description: 'Checked at the edge before any provider is contacted.' },
+);
+
+const statusAuth = obj(
+  {
+    header: {
+      schema: str({
+        pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+        patternHint: 'is not a valid header name',
+        description: 'Header that must carry the key, e.g. X-Status-Key or Authorization.',
+      }),
+      required: true,
+    },
+    value: {
+      schema: str({
+        minLength: 1,
+        description: 'Expected value, usually "${STATUS_KEY}" (with Authorization: "Basic ${STATUS_BASIC}" for a browser).',
+      }),
+      required: true,
+    },
+  },
+  {
+    description:
+      'Key of /_router/status and /_router/metrics. Default: any route auth key opens them; with no auth anywhere they are open.',
+  },
 );
 
 const route = obj({
@@ -88,6 +138,32 @@ export const routeConfigSchema = obj(
         { default: DEFAULTS.breaker, description: 'Circuit breaker per provider; false turns it off.' },
       ),
     },
+    hedge_budget: {
+      schema: share('Share of requests per router instance that may be hedged (token bucket, burst of max(10, 100 x share)).', DEFAULTS.hedge_budget),
+    },
+    failback: {
+      schema: either(
+        oneOf([false, true] as const),
+        (v) => typeof v !== 'object' || v === null,
+        obj({
+          ramp_ms: { schema: int({ min: 1, max: 3_600_000, default: FAILBACK_RAMP.ramp_ms, description: 'Length of the ramp (ms), jittered by 5%.' }) },
+          start_share: { schema: share('Share of requests the provider is first in line for when the ramp starts.', FAILBACK_RAMP.start_share) },
+        }),
+        {
+          default: DEFAULTS.failback,
+          description: 'Gentle failback: a provider whose breaker closes again gets a share of requests ramping to all of them; true = defaults.',
+        },
+      ),
+    },
+    max_buffered_body_bytes: {
+      schema: int({
+        min: 0,
+        max: 4 * 1024 * 1024 * 1024,
+        default: DEFAULTS.max_buffered_body_bytes,
+        description: 'Request-body bytes being received at once across all requests of one router process; a request beyond it gets 503 with Retry-After.',
+      }),
+    },
+    status_auth: { schema: statusAuth },
     max_hops: { schema: int({ min: 1, max: 32, default: DEFAULTS.max_hops, description: 'Loop guard: X-Route-Hops at or above this answers 508.' }) },
     backend_source: {
       schema: oneOf(['url', 'id', 'off'] as const, { default: DEFAULTS.backend_source, description: 'What X-Backend-Source shows.' }),

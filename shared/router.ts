@@ -1,20 +1,34 @@
-import { cacheKey, isCacheableRequest, isStorableResponse } from './cachePolicy.ts';
-import { CircuitBreaker } from './circuitBreaker.ts';
+import { appAttempt } from './appAttempt.ts';
+import { AttemptQueue, planAttempts, type Step } from './attemptPlan.ts';
+import { attemptBudgetMs, breakerVerdict, usedUpDeadline } from './attemptPolicy.ts';
+import { needsKey } from './authPolicy.ts';
+import { bodyLimits, bodyRefusal } from './bodyRefusal.ts';
+import { CircuitBreaker, type BreakerSettings } from './circuitBreaker.ts';
 import type { ConfigManager } from './configManager.ts';
-import { HEADER, STALE_IF_ERROR_SECONDS } from './defaults.ts';
-import { describeOrders } from './describeOrders.ts';
-import { decideFallback } from './fallbackPolicy.ts';
+import { configRoute } from './configRoute.ts';
+import { DEFAULTS, HEADER } from './defaults.ts';
+import { EdgeCacheStep } from './edgeCacheStep.ts';
+import { FailbackRamp, applyRamp } from './failbackRamp.ts';
+import { HedgeBudget } from './hedgeBudget.ts';
+import { hedgeDelayMs, lostRaceVerdict, mayHedge } from './hedgePolicy.ts';
+import { LatencyTracker } from './latencyTracker.ts';
+import { raceAttempts, type Racer } from './raceAttempts.ts';
+import { exhaustionAnswer, stoppedAnswer, type LastFailure } from './exhaustionAnswer.ts';
+import { decideFallback, isFallbackStatus } from './fallbackPolicy.ts';
 import { arrivedHops, clientResponseHeaders, forwardRequestHeaders } from './headers.ts';
+import { healthRoute } from './healthRoute.ts';
+import { checkAppRegistry } from './hostedApps.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import { hasValidPercentEncoding, matchApp } from './matchApp.ts';
 import { MemoryCache } from './memoryCache.ts';
-import type { RouteConfigSnapshot, RouteSettings } from './parseConfig.ts';
-import { readCapped } from './readCapped.ts';
-import { runAttempt } from './runAttempt.ts';
-import { serverTiming } from './serverTiming.ts';
+import { readRequestBody } from './readRequestBody.ts';
+import { attemptHeaders, RoutedRequest, type RequestDeps } from './routedRequest.ts';
+import { runAttempt, type AttemptResult } from './runAttempt.ts';
+import { StatusFeed } from './statusFeed.ts';
+import { statusRoute } from './statusRoute.ts';
 import { timingSafeEqual } from './timingSafeEqual.ts';
+import type { AppContext, AppEnv, AppRegistry, EdgeCache, LocalHandler, RequestLogEntry, RouterContext, UpstreamFetch } from './types.ts';
 import { upstreamUrl } from './upstreamUrl.ts';
-import type { AttemptRecord, CachedEntry, EdgeCache, LocalHandler, RequestLogEntry, RouterContext, UpstreamFetch } from './types.ts';
 import { UsageCounters } from './usageCounters.ts';
 
 /** Options of {@link createRouter}. */
@@ -23,7 +37,15 @@ export interface RouterOptions {
   config: ConfigManager;
   /** Upstream transport; the global `fetch` satisfies it (see {@link UpstreamFetch}). */
   fetch: UpstreamFetch;
-  /** The deployment's own copy of the apps, served in-process when self comes up. */
+  /**
+   * The apps this deployment hosts, by name (already narrowed by `ROUTE_APPS`: {@link hostedApps}).
+   * When self comes up in an app's order, that app's `fetch` serves the attempt in-process.
+   * @default {} (a pure router)
+   */
+  apps?: AppRegistry;
+  /** The `env` hosted apps receive; `ROUTE_SELF` and `ROUTE_RUNTIME` are added. @default {} */
+  appEnv?: Readonly<Record<string, unknown>>;
+  /** One handler for every app, served in-process when self comes up (used when `apps` has no entry for the app). */
   local?: LocalHandler;
   /** This deployment's provider id (`ROUTE_SELF`). */
   self?: string;
@@ -39,17 +61,26 @@ export interface RouterOptions {
    * @default false
    */
   drain?: boolean;
+  /**
+   * Reads the chosen answer whole before it becomes the answer, for a runtime that buffers
+   * anyway (a BUFFERED Lambda Function URL): a rejection (the body broke off) makes the attempt a
+   * failed one, so the next provider is tried. @default none: answers stream through
+   */
+  settle?: (response: Response) => Promise<Response>;
   /** Monotonic clock for durations, in ms. @default performance.now */
   now?: () => number;
   /** Wall clock for the breaker, the cache and timestamps, in ms. @default Date.now */
   wallNow?: () => number;
+  /** Uniform [0, 1) draws for the failback ramp. @default Math.random */
+  random?: () => number;
 }
 
 /** The fallback router: Request in, Response out. */
 export interface Router {
   /**
-   * Answers routed paths (`/<app>/api...`, `/_config/route`, `/_router/health`) and returns `null`
-   * for anything else, which the adapter serves itself (static assets, 404). Never throws.
+   * Answers routed paths (`/<app>/api...`, `/_config/route`, `/_router/health`,
+   * `/_router/status`) and returns `null` for anything else, which the adapter serves itself
+   * (static assets, 404). Never throws.
    */
   handle(request: Request, ctx?: RouterContext): Promise<Response | null>;
   /** {@link Router.handle} with a 404 JSON answer for paths that are not routed. */
@@ -58,15 +89,33 @@ export interface Router {
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
-interface Step {
-  id: string;
-  local: boolean;
-  /** Tried although its breaker is open, because every provider of the order was open. */
-  force?: boolean;
+/** How one step is sent, given the attempt's signal. */
+type Sender = (step: Step) => (signal: AbortSignal) => Promise<Response>;
+
+/** One step's result. */
+interface Tried {
+  step: Step;
+  result: AttemptResult;
+}
+
+/** An attempt in a hedge race: the signal that aborts it when the other attempt wins. */
+interface RaceEntry {
+  signal: AbortSignal;
+  hedge: boolean;
+}
+
+/** A failed attempt's answer kept in case every other attempt fails too (SPEC 3.7). */
+interface Kept {
+  response: Response;
+  step: Step;
+  abort(): void;
 }
 
 /**
- * Creates a router over the shared fallback core.
+ * Creates a router over the shared fallback core. The request path reads top to bottom in
+ * {@link route}: config, refusals that need no provider, the edge cache, the body, then the
+ * attempt loop over pure policies (`attemptPlan.ts`, `attemptPolicy.ts`, `fallbackPolicy.ts`,
+ * `exhaustionAnswer.ts`); one {@link RoutedRequest} carries each request's state.
  *
  * @example
  * const router = createRouter({ config: manager, fetch: globalThis.fetch, runtime: 'worker' });
@@ -76,9 +125,32 @@ export function createRouter(opts: RouterOptions): Router {
   const now = opts.now ?? (() => performance.now());
   const wallNow = opts.wallNow ?? Date.now;
   const breaker = new CircuitBreaker(wallNow);
+  const latency = new LatencyTracker();
+  const random = opts.random ?? Math.random;
+  const ramp = new FailbackRamp(random);
+  let hedgeBudget = new HedgeBudget(DEFAULTS.hedge_budget);
   const cache = opts.cache ?? new MemoryCache(1000, 64 * 1024 * 1024, wallNow);
   const log = opts.log ?? ((entry: RequestLogEntry) => console.log(JSON.stringify(entry)));
   const counters = new UsageCounters();
+  const statusFeed = new StatusFeed();
+  const apps: AppRegistry = opts.apps ?? {};
+  checkAppRegistry(apps);
+  const appEnv: AppEnv = { ...(opts.appEnv ?? {}), ROUTE_SELF: opts.self, ROUTE_RUNTIME: opts.runtime };
+  const drain = opts.drain === true;
+  const hosts = (app: string) => Object.hasOwn(apps, app) || opts.local !== undefined;
+  const deps: RequestDeps = {
+    now,
+    wallNow,
+    runtime: opts.runtime,
+    emit(entry) {
+      statusFeed.record(entry);
+      try {
+        log(entry);
+      } catch {
+        // A broken log sink must not break routing.
+      }
+    },
+  };
 
   async function handle(request: Request, ctx: RouterContext = {}): Promise<Response | null> {
     try {
@@ -88,11 +160,16 @@ export function createRouter(opts: RouterOptions): Router {
       } catch {
         return jsonResponse(400, { error: 'malformed request URL' });
       }
-      if (url.pathname === '/_config/route') return await configRoute();
-      if (url.pathname === '/_router/health') return await health();
+      switch (url.pathname) {
+        case '/_config/route':
+          return await configRoute({ config: opts.config, self: opts.self, hostedApps: opts.local ? '*' : Object.keys(apps), drain });
+        case '/_router/status':
+          return await statusRoute(request, { ...opts, breaker, feed: statusFeed, apps, wallNow });
+        case '/_router/health':
+          return await healthRoute(url, { config: opts.config, breaker, counters, self: opts.self, hosts, drain });
+      }
       const app = matchApp(url.pathname);
-      if (app === null) return null;
-      return await route(request, url, app, ctx);
+      return app === null ? null : await route(request, url, app, ctx);
     } catch (error) {
       // Last resort: a bug must cost one 500, never the process, and never show a stack trace.
       console.error(JSON.stringify({ level: 'error', msg: 'router_error', error: String(error) }));
@@ -100,200 +177,246 @@ export function createRouter(opts: RouterOptions): Router {
     }
   }
 
+  /** One routed request, in the order SPEC 3 gives. */
   async function route(request: Request, url: URL, app: string, ctx: RouterContext): Promise<Response> {
-    const started = now();
-    const method = request.method.toUpperCase();
-    const requestId = request.headers.get(HEADER.requestId) || crypto.randomUUID();
-    let config: RouteConfigSnapshot;
+    let req: RoutedRequest;
     try {
-      config = await opts.config.current();
+      req = new RoutedRequest(request, url, app, ctx, await opts.config.current(), deps);
     } catch {
       return jsonResponse(500, { error: 'Routing configuration not found' });
     }
-    const attempts: AttemptRecord[] = [];
-    const settings = config.routes.get(app) ?? config.unlisted;
-    const done = (response: Response, provider: string | null, cacheState?: RequestLogEntry['cache']): Response => {
-      emit({ request_id: requestId, app, method, path: url.pathname, attempts, provider, status: response.status, cache: cacheState, started, version: config.version });
-      response.headers.set(HEADER.requestId, requestId);
-      return response;
-    };
-    const fail = (status: number, error: string, extra: Record<string, unknown> = {}) =>
-      done(
-        jsonResponse(status, { error, app, ...extra, attempts: attempts.map(({ provider, outcome, status: s, ms }) => ({ provider, outcome, ...(s ? { status: s } : {}), ms })) }, attemptHeaders(attempts)),
-        null,
-      );
+    const refused = refusal(req);
+    if (refused) return refused;
+    // Edge cache (edgeCacheStep.ts): a fresh entry answers at once; a stale one waits for every provider failing.
+    const edge = new EdgeCacheStep(cache, wallNow, req.settings, request, url);
+    const hit = await edge.lookup();
+    if (hit) return req.done(hit, null, { cache: 'HIT' });
+    const body = await bufferBody(req);
+    return body instanceof Response ? body : attemptAll(req, edge, body);
+  }
 
-    if (opts.drain) return fail(503, 'draining: this deployment is disabled for a drill (ROUTE_DRAIN)');
-    if (!hasValidPercentEncoding(url.pathname)) return fail(400, 'malformed percent-encoding in path');
+  /** Answers that need no provider, checked in this order; `null` when the request may go on. */
+  function refusal(req: RoutedRequest): Response | null {
+    const { config, settings, request, url } = req;
+    if (drain) {
+      // Retry-After: a client talking to this deployment directly learns the condition is temporary.
+      const reason = 'this deployment is disabled for a drill (ROUTE_DRAIN)';
+      const headers: [string, string][] = [...attemptHeaders(req.attempts), ['retry-after', '30']];
+      return req.done(jsonResponse(503, { error: 'draining', app: req.app, reason, attempts: [] }, headers), null, { drained: true });
+    }
+    if (!hasValidPercentEncoding(url.pathname)) return req.fail(400, 'malformed percent-encoding in path');
     const hops = arrivedHops(request.headers);
-    if (hops >= config.maxHops) return fail(508, 'loop detected', { hops, max_hops: config.maxHops });
-    if (!config.routes.has(app) && config.globalPriority.length === 0) return fail(404, 'unknown app');
-    if (settings.priority.length === 0) return fail(503, 'no provider configured for this app');
-    if (settings.auth && (settings.auth.methods === null || settings.auth.methods.has(method))) {
-      if (!timingSafeEqual(request.headers.get(settings.auth.header) ?? '', settings.auth.value)) {
-        return fail(401, 'unauthorized', { header: settings.auth.header });
-      }
+    if (hops >= config.maxHops) return req.fail(508, 'loop detected', { hops, max_hops: config.maxHops });
+    if (!config.routes.has(req.app) && config.globalPriority.length === 0) return req.fail(404, 'unknown app');
+    if (settings.priority.length === 0) return req.fail(503, 'no provider configured for this app');
+    const auth = settings.auth;
+    if (auth && needsKey(req.method, request.headers, auth) && !timingSafeEqual(request.headers.get(auth.header) ?? '', auth.value)) {
+      return req.fail(401, 'unauthorized', { header: auth.header });
     }
+    return null;
+  }
 
-    // Edge cache: fresh entries answer at once; stale ones are kept for stale-if-error.
-    const cacheable = settings.cache && isCacheableRequest(method, request.headers, settings.auth?.header);
-    const key = cacheable ? cacheKey(method, url.pathname, url.search) : '';
-    let cached: CachedEntry | undefined;
-    if (cacheable) {
-      cached = await cache.match(key).catch(() => undefined);
-      if (cached) {
-        const age = Math.max(0, Math.floor((wallNow() - cached.storedAt) / 1000));
-        if (age < settings.cacheTtlSeconds) return done(fromCache(cached.response, 'HIT', age), null, 'HIT');
-        if (age >= settings.cacheTtlSeconds + STALE_IF_ERROR_SECONDS) {
-          await cached.response.body?.cancel();
-          cached = undefined;
-        }
-      }
-    }
+  /**
+   * Buffers the body so every attempt can replay it: bounded in size, in time (the deadline) and
+   * in memory shared with other requests (bodyRefusal.ts says what each refusal answers).
+   */
+  async function bufferBody(req: RoutedRequest): Promise<Uint8Array | null | Response> {
+    const { request, method, settings, config } = req;
+    if (!request.body || method === 'GET' || method === 'HEAD') return null;
+    const read = await readRequestBody(request.body, bodyLimits(request.headers, settings, config, req.remainingMs()));
+    // A body that arrived whole but used up the deadline leaves no time to send it anywhere.
+    if (read.kind === 'ok' && req.remainingMs() >= 1) return read.body;
+    const refusal = bodyRefusal(read.kind === 'ok' ? 'timeout' : read.kind, settings, config);
+    return req.fail(refusal.status, refusal.error, refusal.extra, refusal.headers);
+  }
 
-    // Buffer the body so every attempt can replay it.
-    let body: Uint8Array | null = null;
-    if (request.body && method !== 'GET' && method !== 'HEAD') {
-      const declared = Number(request.headers.get('content-length') ?? '0');
-      const read = declared > settings.maxBodyBytes ? undefined : await readCapped(request.body, settings.maxBodyBytes).catch(() => null);
-      if (read === undefined) return fail(413, 'request body too large', { max_body_bytes: settings.maxBodyBytes });
-      if (read === null) return fail(400, 'request body could not be read');
-      body = read;
-    }
-
-    const local = ctx.local ?? opts.local;
-    const steps = plan(config, settings, url, request.headers.get(HEADER.noFallback) === '1', local !== undefined);
-    const forwardHeaders = forwardRequestHeaders(request.headers, {
-      clientAddress: ctx.clientAddress,
-      host: request.headers.get('host') ?? url.host,
-      proto: url.protocol.replace(':', ''),
-      requestId,
-      hops,
+  /** The attempt loop (SPEC 3.4-3.7): providers in order until one answers or none is left. */
+  async function attemptAll(req: RoutedRequest, edge: EdgeCacheStep, body: Uint8Array | null): Promise<Response> {
+    const { config, settings } = req;
+    const local = localFor(req.app, req.ctx);
+    const planned = planAttempts({
+      priority: settings.priority,
+      self: opts.self,
+      isSelf: (id) => id === opts.self || config.providers.get(id)?.origin === req.url.origin,
+      hasLocal: local !== undefined,
+      noFallback: req.request.headers.get(HEADER.noFallback) === '1',
+      isOpen: (id) => config.breaker !== null && breaker.isOpen(id, config.breaker),
     });
-    const deadlineAt = started + settings.deadlineMs;
-    const skipped: Step[] = [];
-    let last: { response: Response; step: Step; abort(): void } | undefined;
-    let lastFailure: 'timeout' | 'error' | undefined;
+    // Gentle failback (failbackRamp.ts): a provider back from an open breaker is first in line for a growing share.
+    const shareOf = (id: string) => ramp.shareOf(id, breaker.recoveredAt(id), wallNow(), config.failback!);
+    const steps = config.failback ? applyRamp(planned, shareOf, random) : planned;
+    const queue = new AttemptQueue(steps, (id) => !config.breaker || breaker.tryAcquire(id, config.breaker));
+    const send = sender(req, body, local);
+    let last: Kept | undefined;
+    let lastFailure: LastFailure;
     let deadlineHit = false;
-
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i];
-      const remaining = deadlineAt - now();
-      if (remaining < 1) {
-        deadlineHit = true;
-        lastFailure = 'timeout';
+    while (queue.hasMore) {
+      const remaining = req.remainingMs();
+      const budget = attemptBudgetMs(remaining, settings.timeoutMs);
+      if (budget === null) {
+        [lastFailure, deadlineHit] = ['timeout', true];
         break;
       }
-      if (!step.local && !step.force && config.breaker && !breaker.tryAcquire(step.id, config.breaker)) {
-        skipped.push(step);
-        // Every provider open: try them in order anyway rather than turn degraded into down.
-        if (i === steps.length - 1 && attempts.length === 0) steps.push(...skipped.splice(0).map((s) => ({ ...s, force: true })));
-        continue;
-      }
-      const send = step.local
-        ? (signal: AbortSignal) => local!(new Request(request.url, { method, headers: withRequestId(request.headers, requestId), body: body as BodyInit | null, signal }))
-        : (signal: AbortSignal) => {
-            const target = upstreamUrl(config.providers.get(step.id)!, url.pathname, url.search);
-            if (target === null) return Promise.reject(Object.assign(new Error('upstream URL left the provider origin'), { notSent: true }));
-            return opts.fetch(target, { method, headers: forwardHeaders, body, signal, redirect: 'manual' });
-          };
-      const result = await runAttempt(step.id, send, Math.min(settings.timeoutMs, remaining), request.signal, now);
-      if (step.local) result.record.local = true;
-      attempts.push(result.record);
-      const { outcome, status } = result.record;
-      counters.add(step.id, outcome === 'status' ? String(status) : outcome);
-      if (!step.local && config.breaker && outcome !== 'aborted') {
-        breaker.record(step.id, outcome === 'status' && status! < 500, config.breaker);
-      }
-      const decision = decideFallback({ outcome, status, method, notSent: result.notSent, fallbackOn: settings.fallbackOn, idempotentOnly: settings.idempotentOnly });
-      if (decision === 'answer' || (decision === 'stop' && result.response)) {
-        if (last) dropResponse(last.response, last.abort);
-        return done(await answer(result.response!, step, attempts, config, method, cacheable ? key : null, settings, ctx), step.id, cacheable ? 'MISS' : undefined);
-      }
-      if (decision === 'stop') {
-        if (outcome === 'aborted') return fail(499, 'client closed the request');
-        return fail(outcome === 'timeout' ? 504 : 502, `${method} not retried (idempotent_only): provider ${step.id} ${outcome === 'timeout' ? 'timed out' : 'failed'} after the request may have been sent`);
-      }
-      if (result.response) {
-        if (last) dropResponse(last.response, last.abort);
-        last = { response: result.response, step, abort: result.abort };
-      } else {
-        lastFailure = outcome === 'timeout' ? 'timeout' : 'error';
-        // An attempt whose budget was the rest of the deadline and that timed out has used the
-        // deadline up: stop here (timers may fire a hair early, so "remaining" alone would let a
-        // pointless sub-millisecond attempt through).
-        if (outcome === 'timeout' && remaining <= settings.timeoutMs) {
-          deadlineHit = true;
-          break;
+      const step = queue.next();
+      if (!step) break;
+      // One result, or two when a hedge ran (raceAttempts.ts): each is judged as if it came alone.
+      for (const { step: tried, result } of await tryStep(req, queue, step, send, budget)) {
+        const { outcome } = result.record;
+        const decision = decide(req, result);
+        if (decision === 'answer' || (decision === 'stop' && result.response)) {
+          drop(last);
+          return req.done(await answer(req, result.response!, tried, edge), tried.id, edge.cacheable ? { cache: 'MISS' } : {});
         }
+        if (decision === 'stop') {
+          const stopped = stoppedAnswer(outcome as 'timeout' | 'error' | 'aborted', req.method, tried.id);
+          return req.fail(stopped.status, stopped.error);
+        }
+        if (result.response) {
+          drop(last);
+          last = { response: result.response, step: tried, abort: result.abort };
+          continue;
+        }
+        lastFailure = outcome === 'timeout' ? 'timeout' : 'error';
+        deadlineHit ||= usedUpDeadline(outcome, remaining, settings.timeoutMs);
       }
+      if (deadlineHit) break;
     }
-
-    // Every attempt failed.
-    counters.addExhausted();
-    if (cached) {
-      if (last) dropResponse(last.response, last.abort);
-      const age = Math.max(0, Math.floor((wallNow() - cached.storedAt) / 1000));
-      const stale = fromCache(cached.response, 'STALE', age);
-      for (const [name, value] of attemptHeaders(attempts)) stale.headers.set(name, value);
-      return done(stale, null, 'STALE');
-    }
-    if (last) {
-      // A real answer beats a router-made error: a 404 from every provider stays a 404.
-      return done(await answer(last.response, last.step, attempts, config, method, null, settings, ctx), last.step.id);
-    }
-    if (attempts.length === 0) return fail(502, 'no provider available', { order: settings.priority.join('') });
-    if (lastFailure === 'timeout') return fail(504, deadlineHit ? 'deadline exceeded' : 'all providers failed', { deadline_ms: settings.deadlineMs });
-    return fail(502, 'all providers failed');
+    return exhausted(req, edge, last, lastFailure, deadlineHit);
   }
 
-  // The order for this request: the app's priority with self served in-process (or skipped).
-  function plan(config: RouteConfigSnapshot, settings: RouteSettings, url: URL, noFallback: boolean, hasLocal: boolean): Step[] {
-    const isSelf = (id: string) => id === opts.self || config.providers.get(id)?.origin === url.origin;
-    const steps: Step[] = [];
-    for (const id of settings.priority) {
-      if (!isSelf(id)) steps.push({ id, local: false });
-      else if (hasLocal) steps.push({ id, local: true });
-    }
-    if (!noFallback) return steps;
-    // Sent by another router that chose this deployment: exactly one attempt.
-    if (hasLocal) return [{ id: opts.self ?? steps.find((s) => s.local)?.id ?? 'local', local: true }];
-    const open = config.breaker;
-    const first = steps.find((s) => !open || !breaker.isOpen(s.id, open)) ?? steps[0];
-    return first ? [first] : [];
+  /** SPEC 3.4 for one result: answer with it, stop, or go on to the next provider. */
+  function decide(req: RoutedRequest, result: AttemptResult) {
+    const { outcome, status } = result.record;
+    const { fallbackOn, idempotentOnly } = req.settings;
+    return decideFallback({ outcome, status, method: req.method, notSent: result.notSent, fallbackOn, idempotentOnly });
   }
 
-  async function answer(
-    upstream: Response,
+  /**
+   * Tries one step; for a request that may hedge (hedgePolicy.ts), starts the next provider in
+   * parallel when this one has no headers after the hedge delay, within the instance's budget.
+   */
+  async function tryStep(req: RoutedRequest, queue: AttemptQueue, step: Step, send: Sender, budgetMs: number): Promise<Tried[]> {
+    const { settings, config } = req;
+    const run = (s: Step, ms: number, hedge: boolean): Racer<Tried> => {
+      const race = new AbortController();
+      const result = attempt(req, s, send(s), ms, { signal: race.signal, hedge }).then((r) => ({ step: s, result: r }));
+      return { result, abort: () => race.abort() };
+    };
+    const hedgeable = mayHedge(settings.hedgeAfterMs, req.method, req.request.headers.has(HEADER.idempotencyKey));
+    if (!hedgeable) return [{ step, result: await attempt(req, step, send(step), budgetMs) }];
+    if (hedgeBudget.ratio !== config.hedgeBudget) hedgeBudget = new HedgeBudget(config.hedgeBudget);
+    if (req.attempts.length === 0) hedgeBudget.deposit(); // once per request, not per round of its fallback
+    const delayMs = hedgeDelayMs(settings.hedgeAfterMs!, latency.p95(step.id), latency.overall(), settings.timeoutMs, budgetMs);
+    const primary = run(step, budgetMs, false);
+    if (delayMs === null) return [await primary.result];
+    // Forced: the primary's breaker just opened, so the slow provider gets no more load and the budget does not apply.
+    const startHedge = (forced: boolean) => {
+      const ms = attemptBudgetMs(req.remainingMs(), settings.timeoutMs);
+      if (ms === null || !queue.hasMore || !(forced || hedgeBudget.tryTake())) return null;
+      const next = queue.next();
+      if (!next && !forced) hedgeBudget.refund();
+      return next ? run(next, ms, true) : null;
+    };
+    const whenFailing = config.breaker && !step.local ? (fire: () => void) => failing(step.id, config.breaker!, fire) : undefined;
+    const settles = (t: Tried) => decide(req, t.result) !== 'next';
+    const discard = (t: Tried) => drop(t.result.response ? { ...t.result, response: t.result.response, step: t.step } : undefined);
+    return raceAttempts({ primary, delayMs, startHedge, whenFailing, settles, discard });
+  }
+
+  /** Calls `fire` when `id`'s breaker opens, or at once when it already is open (it may have opened while the attempt ran). */
+  function failing(id: string, settings: BreakerSettings, fire: () => void): () => void {
+    if (breaker.state(id, settings).state === 'open') {
+      fire();
+      return () => {};
+    }
+    return breaker.onOpen(id, fire);
+  }
+
+  /** Runs one attempt, settles an answer that would be chosen, and records it (log, counters, breaker, latency). */
+  async function attempt(
+    req: RoutedRequest,
     step: Step,
-    attempts: AttemptRecord[],
-    config: RouteConfigSnapshot,
-    method: string,
-    key: string | null,
-    settings: RouteSettings,
-    ctx: RouterContext,
-  ): Promise<Response> {
-    const headers = clientResponseHeaders(upstream.headers);
-    const source = backendSource(config, step);
-    if (source !== null) headers.set(HEADER.backendSource, source);
-    for (const [name, value] of attemptHeaders(attempts, upstream.headers.get('server-timing'))) headers.set(name, value);
-    let body = NULL_BODY_STATUS.has(upstream.status) || method === 'HEAD' ? null : upstream.body;
-    if (body === null) upstream.body?.cancel().catch(() => {});
-    if (key !== null) {
-      headers.set(HEADER.cache, 'MISS');
-      const probe = new Response(null, { status: upstream.status, headers });
-      if (isStorableResponse(probe)) {
-        let toStore: ReadableStream<Uint8Array> | null = null;
-        if (body) [body, toStore] = body.tee();
-        const storedHeaders = new Headers(headers);
-        // Per-request facts are not part of the stored answer; a hit reports its own.
-        for (const name of [HEADER.cache, HEADER.attempts, 'server-timing']) storedHeaders.delete(name);
-        const write = cache
-          .put(key, new Response(toStore, { status: 200, headers: storedHeaders }), wallNow(), settings.cacheTtlSeconds + STALE_IF_ERROR_SECONDS)
-          .catch(() => {});
-        if (ctx.waitUntil) ctx.waitUntil(write);
+    send: (signal: AbortSignal) => Promise<Response>,
+    budgetMs: number,
+    race?: RaceEntry,
+  ): Promise<AttemptResult> {
+    // The slot is taken at the start, so a hedge's two attempts are listed in the order they started.
+    const slot = req.attempts.push({ provider: step.id, outcome: 'aborted', ms: 0 }) - 1;
+    const signal = race ? AbortSignal.any([req.request.signal, race.signal]) : req.request.signal;
+    const result = await runAttempt(step.id, send, budgetMs, signal, now);
+    if (opts.settle && result.response && !isFallbackStatus(result.record.status!, req.settings.fallbackOn)) {
+      try {
+        result.response = await opts.settle(result.response);
+      } catch {
+        // The body broke off before the answer was sent: a failed attempt, like a reset connection.
+        result.abort();
+        result.response = undefined;
+        result.record = { provider: step.id, outcome: 'error', ms: result.record.ms };
       }
     }
+    if (step.local) result.record.local = true;
+    if (race?.hedge) result.record.hedge = true;
+    const lost = race?.signal.aborted === true && !req.request.signal.aborted && result.record.outcome === 'aborted';
+    if (lost) result.record.lost = true;
+    req.attempts[slot] = result.record;
+    const { outcome, status } = result.record;
+    counters.add(step.id, outcome === 'status' ? String(status) : outcome);
+    // A lost primary's time is a lower bound of its latency (latencyTracker.ts says why it counts).
+    if ((outcome === 'status' || (lost && !race!.hedge)) && !step.local) latency.add(step.id, result.record.ms, outcome === 'status');
+    const verdict = lost ? lostRaceVerdict(race!.hedge) : breakerVerdict(step.local, result.record);
+    if (verdict !== null && req.config.breaker) breaker.record(step.id, verdict, req.config.breaker);
+    return result;
+  }
+
+  /** Every attempt failed: a stale entry, the last real answer, or a router-made error. */
+  async function exhausted(req: RoutedRequest, edge: EdgeCacheStep, last: Kept | undefined, lastFailure: LastFailure, deadlineHit: boolean): Promise<Response> {
+    counters.addExhausted();
+    const stale = edge.stale();
+    const verdict = exhaustionAnswer({
+      hasStale: stale !== undefined,
+      hasLastAnswer: last !== undefined,
+      attempts: req.attempts.length,
+      lastFailure,
+      deadlineHit,
+      priority: req.settings.priority.join(''),
+      deadlineMs: req.settings.deadlineMs,
+    });
+    if (verdict.kind === 'stale') {
+      drop(last);
+      for (const [name, value] of attemptHeaders(req.attempts)) stale!.headers.set(name, value);
+      return req.done(stale!, null, { cache: 'STALE' });
+    }
+    if (verdict.kind === 'last') return req.done(await answer(req, last!.response, last!.step, null), last!.step.id);
+    return req.fail(verdict.status, verdict.error, verdict.extra);
+  }
+
+  /** How each step is sent: in-process to the local copy, or over HTTP to the provider. */
+  function sender(req: RoutedRequest, body: Uint8Array | null, local: LocalHandler | undefined) {
+    const { request, url, method, config } = req;
+    const forwardHeaders = forwardRequestHeaders(request.headers, {
+      clientAddress: req.ctx.clientAddress,
+      host: request.headers.get('host') ?? url.host,
+      proto: url.protocol.replace(':', ''),
+      requestId: req.requestId,
+      hops: arrivedHops(request.headers),
+    });
+    return (step: Step) => (signal: AbortSignal): Promise<Response> => {
+      if (step.local) return local!(new Request(request.url, { method, headers: withRequestId(request.headers, req.requestId), body: body as BodyInit | null, signal }));
+      const target = upstreamUrl(config.providers.get(step.id)!, url.pathname, url.search);
+      if (target === null) return Promise.reject(Object.assign(new Error('upstream URL left the provider origin'), { notSent: true }));
+      return opts.fetch(target, { method, headers: forwardHeaders, body, signal, redirect: 'manual' });
+    };
+  }
+
+  /** A provider's answer as the client gets it (SPEC 3.5, 3.6), stored in the edge cache when it may be. */
+  async function answer(req: RoutedRequest, upstream: Response, step: Step, edge: EdgeCacheStep | null): Promise<Response> {
+    const headers = clientResponseHeaders(upstream.headers);
+    const source = backendSource(req, step);
+    if (source !== null) headers.set(HEADER.backendSource, source);
+    for (const [name, value] of attemptHeaders(req.attempts, upstream.headers.get('server-timing'))) headers.set(name, value);
+    let body = NULL_BODY_STATUS.has(upstream.status) || req.method === 'HEAD' ? null : upstream.body;
+    if (body === null) upstream.body?.cancel().catch(() => {});
+    if (edge) body = edge.settle(upstream.status, headers, body, req.ctx);
     try {
       return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers });
     } catch {
@@ -301,77 +424,17 @@ export function createRouter(opts: RouterOptions): Router {
     }
   }
 
-  function backendSource(config: RouteConfigSnapshot, step: Step): string | null {
-    if (config.backendSource === 'off') return null;
-    if (config.backendSource === 'id') return step.id;
-    return config.providers.get(step.id)?.base ?? step.id;
+  function backendSource(req: RoutedRequest, step: Step): string | null {
+    if (req.config.backendSource === 'off') return null;
+    if (req.config.backendSource === 'id') return step.id;
+    return req.config.providers.get(step.id)?.base ?? step.id;
   }
 
-  function fromCache(response: Response, state: 'HIT' | 'STALE', age: number): Response {
-    const headers = new Headers(response.headers);
-    headers.set(HEADER.cache, state);
-    headers.set('age', String(age));
-    headers.set(HEADER.attempts, '0');
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  }
-
-  function emit(e: { request_id: string; app: string; method: string; path: string; attempts: AttemptRecord[]; provider: string | null; status: number; cache?: RequestLogEntry['cache']; started: number; version: string }): void {
-    const entry: RequestLogEntry = {
-      level: e.status >= 500 ? 'error' : e.attempts.length > 1 || e.status >= 400 ? 'warn' : 'info',
-      msg: 'routed',
-      time: new Date(wallNow()).toISOString(),
-      request_id: e.request_id,
-      app: e.app,
-      method: e.method,
-      path: e.path,
-      attempts: e.attempts,
-      provider: e.provider,
-      status: e.status,
-      ...(e.cache ? { cache: e.cache } : {}),
-      ms: Math.round((now() - e.started) * 10) / 10,
-      config_version: e.version,
-      ...(opts.runtime ? { runtime: opts.runtime } : {}),
-    };
-    try {
-      log(entry);
-    } catch {
-      // A broken log sink must not break routing.
-    }
-  }
-
-  async function configRoute(): Promise<Response> {
-    let config: RouteConfigSnapshot;
-    try {
-      config = await opts.config.current();
-    } catch {
-      return jsonResponse(500, { error: 'Routing configuration not found', ...opts.config.status() });
-    }
-    return jsonResponse(200, {
-      ...opts.config.status(),
-      global_priority: config.globalPriority.join(''),
-      global_priority_source: config.globalPrioritySource,
-      providers: Object.fromEntries([...config.providers].map(([id, p]) => [id, p.base])),
-      apps: Object.fromEntries(
-        describeOrders(config)
-          .filter((o) => o.app !== '*')
-          .map((o) => [o.app, { order: o.order, priority_source: o.priority_source }]),
-      ),
-      self: opts.self ?? null,
-      drain: opts.drain === true,
-    });
-  }
-
-  async function health(): Promise<Response> {
-    let config: RouteConfigSnapshot | undefined;
-    try {
-      config = await opts.config.current();
-    } catch {
-      config = undefined;
-    }
-    const providers = Object.fromEntries(
-      [...(config?.providers.keys() ?? [])].map((id) => [id, breaker.state(id, config!.breaker)]),
-    );
-    return jsonResponse(200, { status: 'ok', providers, counters: counters.snapshot(), config_version: config?.version ?? null, drain: opts.drain === true });
+  /** The in-process handler of `app` on this deployment, if it hosts it. */
+  function localFor(app: string, ctx: RouterContext): LocalHandler | undefined {
+    if (ctx.local) return ctx.local;
+    const hosted = Object.hasOwn(apps, app) ? apps[app] : undefined;
+    return hosted ? appAttempt(app, hosted, appEnv, appContext(ctx)) : opts.local;
   }
 
   return {
@@ -382,12 +445,13 @@ export function createRouter(opts: RouterOptions): Router {
   };
 }
 
-function attemptHeaders(attempts: AttemptRecord[], upstreamTiming?: string | null): [string, string][] {
-  const timing = serverTiming(attempts);
-  const headers: [string, string][] = [[HEADER.attempts, String(attempts.length)]];
-  const combined = [timing, upstreamTiming].filter(Boolean).join(', ');
-  if (combined) headers.push(['server-timing', combined]);
-  return headers;
+// A hosted app's third argument; on the Worker, waitUntil is the isolate's own.
+function appContext(ctx: RouterContext): AppContext {
+  return {
+    waitUntil: (promise) => (ctx.waitUntil ? ctx.waitUntil(promise) : void promise.catch(() => {})),
+    passThroughOnException() {},
+    props: {},
+  };
 }
 
 function withRequestId(headers: Headers, requestId: string): Headers {
@@ -396,7 +460,8 @@ function withRequestId(headers: Headers, requestId: string): Headers {
   return out;
 }
 
-function dropResponse(response: Response, abort: () => void): void {
-  response.body?.cancel().catch(() => {});
-  abort();
+function drop(kept: Kept | undefined): void {
+  if (!kept) return;
+  kept.response.body?.cancel().catch(() => {});
+  kept.abort();
 }

@@ -53,6 +53,38 @@ export type UpstreamFetch = (url: string, init: UpstreamInit) => Promise<Respons
 /** The deployment's own copy of the apps, served in-process when self comes up (SPEC 4). */
 export type LocalHandler = (request: Request) => Promise<Response>;
 
+/**
+ * The execution context an app's `fetch` receives as its third argument: what a Worker's
+ * `ExecutionContext` (and Hono's `executionCtx`) has, without importing any runtime.
+ */
+export interface AppContext {
+  waitUntil(promise: Promise<unknown>): void;
+  passThroughOnException(): void;
+  /** Per-invocation properties (a Worker's `ctx.props`); empty here. */
+  props: Record<string, unknown>;
+}
+
+/**
+ * A hosted micro-app: a Fetch handler module, the shape of a Worker module and of a Hono app, so
+ * `export default app` from Hono drops in unchanged. It receives the request as the client sent it
+ * (path `/<app>/api/...`), the deployment's environment and an {@link AppContext}.
+ *
+ * @example
+ * const hello: AppModule = { fetch: (request, env) => Response.json({ hello: 'world', provider: env.ROUTE_SELF }) };
+ */
+export interface AppModule {
+  fetch(request: Request, env: AppEnv, ctx: AppContext): Response | Promise<Response>;
+}
+
+/**
+ * What an app's `fetch` gets as `env`: the deployment's variables (process env on Node and
+ * Lambda, the Worker's `env` with its bindings) plus `ROUTE_SELF` and `ROUTE_RUNTIME`.
+ */
+export type AppEnv = Readonly<Record<string, unknown>> & { readonly ROUTE_SELF?: string; readonly ROUTE_RUNTIME?: string };
+
+/** The apps a deployment can host, by app name (`[a-z0-9-]+`, the `<app>` of `/<app>/api`). */
+export type AppRegistry = Readonly<Record<string, AppModule>>;
+
 /** One cached answer, as an {@link EdgeCache} store returns it. */
 export interface CachedEntry {
   /** A fresh `Response` for the stored answer (status 200, stored headers and body). */
@@ -84,6 +116,10 @@ export interface AttemptRecord {
   ms: number;
   /** `true` when the local handler served this attempt in-process. */
   local?: boolean;
+  /** `true` when this attempt was started as a hedge, in parallel with the one before it. */
+  hedge?: boolean;
+  /** `true` when this attempt was aborted because the other attempt of its hedge answered first. */
+  lost?: boolean;
 }
 
 /** The one structured log line per routed request (SPEC 8). */
@@ -101,6 +137,8 @@ export interface RequestLogEntry {
   status: number;
   /** `HIT` / `STALE` / `MISS` when the route caches. */
   cache?: 'HIT' | 'MISS' | 'STALE';
+  /** `true` when the answer was the drill's 503 (`ROUTE_DRAIN`): no provider was asked. */
+  drained?: true;
   ms: number;
   config_version: string;
   runtime?: string;

@@ -2,3 +2,4 @@
 export { startExpressRouter, type ExpressRouterOptions, type RunningRouter } from './server.ts';
 export { routerMiddleware, type RouterMiddlewareOptions } from './routerMiddleware.ts';
 export { createFileConfig, type FileConfig, type FileConfigOptions } from './fileConfigSource.ts';
+export { createHttpTransport, type HttpTransportOptions } from '../node/httpTransport.ts';

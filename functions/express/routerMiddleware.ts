@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jsonResponse, type Router } from '../../shared/index.ts';
 import { captureChain } from './captureChain.ts';
-import { RequestConversionError, toRequest } from './toRequest.ts';
+import { listeningOrigin, RequestConversionError, toRequest } from './toRequest.ts';
 import { writeResponse } from './writeResponse.ts';
 
 /** Options of {@link routerMiddleware}. */
@@ -12,6 +12,12 @@ export interface RouterMiddlewareOptions {
    * serves the self provider's attempts in-process (SPEC 4). @default false
    */
   chainAsLocal?: boolean;
+  /**
+   * The origin this server is known by (`https://api.example.com`) when it sits behind a proxy
+   * that the providers' URLs name: the request URL, and so self detection (SPEC 4), use it. Never
+   * taken from the client's `Host`. @default the socket's listening address (`http://127.0.0.1:8787`)
+   */
+  origin?: string;
 }
 
 /**
@@ -26,7 +32,7 @@ export function routerMiddleware(opts: RouterMiddlewareOptions) {
   return function hadokuRoute(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     let request: Request;
     try {
-      request = toRequest(req, res, `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 80}`);
+      request = toRequest(req, res, opts.origin ?? socketOrigin(req));
     } catch (error) {
       const reason = error instanceof RequestConversionError ? error.message : 'malformed request';
       void writeResponse(jsonResponse(400, { error: reason }), res);
@@ -41,4 +47,17 @@ export function routerMiddleware(opts: RouterMiddlewareOptions) {
       (error) => next(error),
     );
   };
+}
+
+// A keep-alive socket carries many requests with the same local address and (nearly always) the
+// same Host: its origin is worked out once per socket and Host, not once per request.
+const origins = new WeakMap<object, { host: string | undefined; origin: string }>();
+
+function socketOrigin(req: IncomingMessage): string {
+  const host = req.headers.host;
+  const known = origins.get(req.socket);
+  if (known !== undefined && known.host === host) return known.origin;
+  const origin = listeningOrigin(req.socket, host);
+  origins.set(req.socket, { host, origin });
+  return origin;
 }

@@ -1,11 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createRouter, isDraining, type Env, type LocalHandler, type RequestLogEntry } from '../../shared/index.ts';
+import { ConfigValidationError, createRouter, hostedApps, selfProblem, isDraining, type AppRegistry, type Env, type LocalHandler, type RequestLogEntry } from '../../shared/index.ts';
+import { answerClientError } from '../node/answerClientError.ts';
+import { gracefulClose } from '../node/gracefulClose.ts';
 import { createHttpTransport } from '../node/httpTransport.ts';
 import { createLineWriter } from '../node/lineWriter.ts';
 import { createFileConfig } from './fileConfigSource.ts';
 import { routerMiddleware } from './routerMiddleware.ts';
+import { PrometheusMetrics } from './prometheusMetrics.ts';
 
 /** Options of {@link startExpressRouter}. */
 export interface ExpressRouterOptions {
@@ -21,7 +24,12 @@ export interface ExpressRouterOptions {
   self?: string;
   /** Folder served for paths that are not routed. */
   staticDir?: string;
-  /** The deployment's own apps, served in-process when self comes up. */
+  /**
+   * The apps this server can host (the repository's registry, `apps/index.ts`), narrowed by
+   * `env.ROUTE_APPS`; each is served in-process when self comes up in its order. @default {}
+   */
+  apps?: AppRegistry;
+  /** One handler for every app (when `apps` has no entry for it), served in-process when self comes up. */
   local?: LocalHandler;
   /** Request log sink. @default one JSON line per request on stdout */
   log?: (entry: RequestLogEntry) => void;
@@ -37,7 +45,11 @@ function jsonLines(write: (line: string) => void): (entry: RequestLogEntry) => v
 export interface RunningRouter {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops accepting at once, lets in-flight requests finish for up to `graceMs` (SIGTERM: the
+   * config's longest `deadline_ms`), then closes every connection. @default graceMs 0: cut at once
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -50,17 +62,28 @@ export interface RunningRouter {
  */
 export async function startExpressRouter(opts: ExpressRouterOptions): Promise<RunningRouter> {
   const env = opts.env ?? process.env;
-  const config = await createFileConfig({ file: opts.configPath, env, log: opts.configLog });
+  // Prometheus metrics (GET /_router/metrics) count the request and config logs.
+  const metrics = new PrometheusMetrics();
+  const config = await createFileConfig({ file: opts.configPath, env, log: metrics.configLog(opts.configLog) });
+  const self = opts.self ?? env.ROUTE_SELF ?? undefined;
+  const problem = selfProblem(self, await config.manager.current());
+  if (problem !== null) {
+    await config.close();
+    throw new ConfigValidationError([problem]);
+  }
   const transport = createHttpTransport();
   const router = createRouter({
     config: config.manager,
     fetch: transport,
+    apps: hostedApps(opts.apps ?? {}, env),
+    appEnv: env,
     local: opts.local,
-    self: opts.self ?? env.ROUTE_SELF ?? undefined,
+    self,
     runtime: 'express',
     drain: isDraining(env),
-    log: opts.log ?? jsonLines(createLineWriter(process.stdout)),
+    log: metrics.requestLog(opts.log ?? jsonLines(createLineWriter(process.stdout))),
   });
+  metrics.bind({ config: config.manager, router });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -71,8 +94,11 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
   // Routed paths are answered before Express dispatches: the app only sees what the router
   // hands on (static files, 404), which keeps Express's per-request work off the proxy path.
   const route = routerMiddleware({ router });
-  const server = http.createServer((req, res) => route(req, res, () => app(req, res)));
+  const server = http.createServer((req, res) => metrics.handle(req, res) || route(req, res, () => app(req, res)));
   server.keepAliveTimeout = 65_000;
+  const graceful = gracefulClose(server);
+  // What Node's parser refuses (a method it does not know, a malformed head) still answers JSON.
+  server.on('clientError', answerClientError);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -82,10 +108,10 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    async close() {
+    async close(graceMs = 0) {
+      // Stop accepting first; in-flight requests keep the config they started with.
+      await graceful.close(graceMs);
       await config.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
       transport.close();
     },
   };

@@ -7,13 +7,10 @@ import { nodeBodies } from '../node/httpTransport.ts';
  * answer it is piped directly, which skips the web-stream round trip on the hot path.
  */
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of response.headers) {
-    if (name === 'set-cookie') continue;
-    headers[name] = value;
-  }
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) headers['set-cookie'] = cookies;
+  // One flat [name, value, ...] list: Headers iteration already yields each Set-Cookie on its
+  // own, and Node writes a raw list as given, so no object and no getSetCookie() pass per answer.
+  const headers: string[] = [];
+  for (const [name, value] of response.headers) headers.push(name, value);
   res.writeHead(response.status, response.statusText || undefined, headers);
   const body = response.body;
   if (!body) {
@@ -34,14 +31,18 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
     return;
   }
   const reader = body.getReader();
+  // One close listener for the whole body: a slow reader makes many backpressure waits, and a
+  // listener per wait would pile up (MaxListenersExceededWarning on a 20 MB answer).
+  let wake: (() => void) | undefined;
   res.on('close', () => {
     if (!res.writableFinished) reader.cancel().catch(() => {});
+    wake?.();
   });
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!res.write(value) && !res.destroyed) await drained(res, (resolve) => (wake = resolve));
       if (res.destroyed) break;
     }
     res.end();
@@ -49,4 +50,17 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
     // The provider broke mid-body: the status is already sent, so all we can do is cut the connection.
     res.destroy();
   }
+}
+
+/** Resolves on `drain`, or when the response closes (through `onClose`, fired by the one close listener). */
+function drained(res: ServerResponse, onClose: (resolve: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      onClose(() => {});
+      resolve();
+    };
+    res.once('drain', done);
+    onClose(done);
+  });
 }

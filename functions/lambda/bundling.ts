@@ -5,9 +5,6 @@ import { fileURLToPath } from 'node:url';
 /** The handler source esbuild starts from (the CDK `entry`). */
 export const LAMBDA_ENTRY: string = fileURLToPath(new URL('./handler.ts', import.meta.url));
 
-/** Export of the bundle Lambda calls: `index.handler`. */
-export const LAMBDA_HANDLER = 'index.handler';
-
 /** Global identifier `bakedConfig.ts` reads, replaced at build time by the config as base64. */
 export const BAKED_CONFIG_DEFINE = '__HADOKU_BAKED_CONFIG_B64__';
 

@@ -1,4 +1,5 @@
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { hostHeaderProblem } from '../../shared/hostHeader.ts';
 import { InvalidEventError } from './errors.ts';
 import { invalidEventReason } from './isFunctionUrlEvent.ts';
 
@@ -37,6 +38,11 @@ export function createRequest(event: LambdaFunctionURLEvent): Request {
     // Header names/values with characters HTTP forbids (CR, LF, NUL...).
     throw new InvalidEventError(`invalid Function URL event: ${(error as Error).message}`, { cause: error });
   }
+
+  // Host is only reported (the URL comes from domainName), but nonsense is refused (SPEC 3.0).
+  const host = headers.get('host');
+  const hostProblem = hostHeaderProblem(host === null ? [] : [host]);
+  if (hostProblem !== null) throw new InvalidEventError(`invalid Function URL event: ${hostProblem}`);
 
   const scheme = headers.get('x-forwarded-proto') === 'http' ? 'http' : 'https';
   const query = rawQueryString ? `?${rawQueryString}` : '';

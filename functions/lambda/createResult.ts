@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { readBufferedAnswer, UpstreamBodyError } from './readBufferedAnswer.ts';
 
 /**
  * Largest body a BUFFERED Function URL can return: the 6 MB invocation payload limit, minus room
@@ -17,7 +18,9 @@ const TEXTUAL = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencode
  * - Text bodies are returned as text; anything else (images, gzip-encoded bodies, invalid UTF-8)
  *   as base64 with `isBase64Encoded: true`.
  * - A HEAD answer has no body, whatever the provider sent.
- * - A body too large for a buffered answer becomes 502 JSON instead of a Lambda-level failure.
+ * - A body too large for a buffered answer becomes 502 JSON naming the limit instead of a
+ *   Lambda-level failure; it is counted while read and given up at the limit (memory stays bounded).
+ * - A body that breaks off before it is whole becomes 502 JSON (nothing was sent yet).
  *
  * @example
  * return createResult(await router.fetch(request), request.method);
@@ -38,8 +41,16 @@ export async function createResult(response: Response, method = 'GET'): Promise<
     return result;
   }
 
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength > MAX_BUFFERED_BODY_BYTES) return tooLarge(bytes.byteLength);
+  // Counted while read and given up past the limit: a large answer never sits whole in memory.
+  let bytes: Uint8Array;
+  try {
+    const read = await readBufferedAnswer(response.body, MAX_BUFFERED_BODY_BYTES);
+    if (read === 'too-large') return tooLarge();
+    bytes = read;
+  } catch (error) {
+    if (error instanceof UpstreamBodyError) return brokeOff();
+    throw error;
+  }
   const text = asText(bytes, response.headers);
   if (text !== undefined) {
     result.body = text;
@@ -47,7 +58,7 @@ export async function createResult(response: Response, method = 'GET'): Promise<
   } else {
     result.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
     result.isBase64Encoded = true;
-    if (result.body.length > MAX_BUFFERED_BODY_BYTES) return tooLarge(bytes.byteLength);
+    if (result.body.length > MAX_BUFFERED_BODY_BYTES) return tooLarge();
   }
   return result;
 }
@@ -64,11 +75,22 @@ function asText(bytes: Uint8Array, headers: Headers): string | undefined {
   }
 }
 
-function tooLarge(bytes: number): APIGatewayProxyStructuredResultV2 {
+/** Nothing was sent yet, so a body that broke off is a bad gateway, not an internal error. */
+function brokeOff(): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 502,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify({ error: 'the provider answer broke off before it was whole' }),
+    isBase64Encoded: false,
+  };
+}
+
+function tooLarge(): APIGatewayProxyStructuredResultV2 {
+  const error = `answer is larger than a BUFFERED Function URL can return (limit ${MAX_BUFFERED_BODY_BYTES} bytes)`;
   return {
     statusCode: 502,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ error: `response of ${bytes} bytes is too large for a buffered Function URL answer` }),
+    body: JSON.stringify({ error, limit_bytes: MAX_BUFFERED_BODY_BYTES }),
     isBase64Encoded: false,
   };
 }

@@ -1,19 +1,20 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
-import { createRouter, matchApp, type Env, type UpstreamFetch } from '../../shared/index.ts';
+import { createRouter, hostedApps, isDraining, type AppRegistry, type Env, type UpstreamFetch } from '../../shared/index.ts';
 import { createHttpTransport } from '../node/httpTransport.ts';
+import { apps } from '../../apps/index.ts';
 import { bakedConfigText } from './bakedConfig.ts';
 import { clientAddressFor } from './clientAddress.ts';
 import { createRequest } from './createRequest.ts';
 import { createResult } from './createResult.ts';
-import { drainResponse, isDraining } from './drain.ts';
 import { InvalidEventError } from './errors.ts';
 import { createLambdaConfigManager, ssmTimeoutMs } from './lambdaConfig.ts';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './metricNames.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './metricNames.ts';
 import { createConfigLogSink, createRequestLogSink } from './observability.ts';
+import { settleBufferedAnswer } from './settleBufferedAnswer.ts';
 import { createSsmClient } from './ssmClient.ts';
 
 /** A Function URL (payload v2, BUFFERED) handler. */
@@ -41,6 +42,11 @@ export interface HandlerOptions {
   metrics?: Metrics;
   /** Clock of the config cache (max-age, backoff), in ms. @default Date.now */
   now?: () => number;
+  /**
+   * The apps this function can host (the bundle's registry, `apps/index.ts`), narrowed by
+   * `ROUTE_APPS`; each gets `env` as its environment. @default {} (a pure router)
+   */
+  apps?: AppRegistry;
 }
 
 /**
@@ -50,8 +56,8 @@ export interface HandlerOptions {
  *
  * Boundary answers are fixed: an event that cannot become a `Request` answers 400 JSON; an
  * unexpected throw answers 500 JSON (logged, never a stack trace in the response). While
- * `ROUTE_DRAIN` is set, routed paths answer 503 without contacting anyone; `/_config/route` and
- * `/_router/health` still answer.
+ * `ROUTE_DRAIN` is set, the core answers routed paths 503 without contacting anyone (the same
+ * drain path as every runtime); `/_config/route` and `/_router/health` still answer.
  *
  * @example
  * export const handler = createHandler({ env: { ...process.env, ROUTE_CONFIG_MAX_AGE: '1' } });
@@ -74,8 +80,14 @@ export function createHandler(options: HandlerOptions = {}): ClosableHandler {
     config,
     fetch: transport,
     self: env.ROUTE_SELF?.trim() || undefined,
+    apps: hostedApps(options.apps ?? {}, env),
+    appEnv: env,
     log: createRequestLogSink(logger, metrics),
     runtime: 'lambda',
+    drain: isDraining(env),
+    // BUFFERED: the chosen answer is read whole (and bounded) first, so a body that breaks off
+    // is a failed attempt and the next provider is tried.
+    settle: settleBufferedAnswer,
   });
 
   const handle: FunctionUrlHandler = async (event, context) => {
@@ -88,13 +100,6 @@ export function createHandler(options: HandlerOptions = {}): ClosableHandler {
         if (!(error instanceof InvalidEventError)) throw error;
         logger.warn('invalid_event', { reason: error.message });
         return jsonResult(400, { error: error.message });
-      }
-      const path = new URL(request.url).pathname;
-      const app = isDraining(env) ? matchApp(path) : null;
-      if (app !== null) {
-        metrics.addMetric(METRIC.drained, MetricUnit.Count, 1);
-        logger.info('drained', { app, method: request.method, path });
-        return await createResult(drainResponse(app), request.method);
       }
       const response = await router.fetch(request, { clientAddress: clientAddressFor(event) });
       return await createResult(response, request.method);
@@ -119,8 +124,12 @@ function jsonResult(statusCode: number, body: unknown): APIGatewayProxyStructure
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), isBase64Encoded: false };
 }
 
+/** The repository's app registry, bundled with the handler (`serve --runtime lambda` reads it from the bundle). */
+export { apps };
+
 /**
  * The Lambda entry point (`index.handler` in the bundle): one handler per execution environment,
- * configured from `process.env` and the config baked at build time.
+ * configured from `process.env` and the config baked at build time, hosting its own copy of the
+ * repository's apps (`ROUTE_APPS` narrows them).
  */
-export const handler: FunctionUrlHandler = createHandler();
+export const handler: FunctionUrlHandler = createHandler({ apps });

@@ -1,6 +1,8 @@
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { ConfigManager, type Env } from '../../shared/index.ts';
 import { SsmReadError } from './errors.ts';
+import { createSecretEnv } from './secretEnv.ts';
+import { parseSecretParameters, type SecretParameter } from './secretParameters.ts';
 import { createSsmConfigReader } from './ssmConfigReader.ts';
 
 /** `ROUTE_CONFIG_MAX_AGE` when unset or not a number, in seconds (SPEC 7). */
@@ -31,7 +33,10 @@ export function ssmTimeoutMs(env: Env): number {
 
 /** Options of {@link createLambdaConfigManager}. */
 export interface LambdaConfigOptions {
-  /** `ROUTE_CONFIG_PARAMETER`, `ROUTE_CONFIG_MAX_AGE`, `${VAR}` values and priority overrides. */
+  /**
+   * `ROUTE_CONFIG_PARAMETER`, `ROUTE_CONFIG_MAX_AGE`, `ROUTE_SECRET_PARAMETERS`, `${VAR}` values
+   * and priority overrides.
+   */
   env: Env;
   /** Powertools SSM provider (its client carries the timeouts). */
   provider: SSMProvider;
@@ -50,6 +55,10 @@ export interface LambdaConfigOptions {
  * max-age during an outage, not one per request); with no last good config (cold start), the
  * baked config is served as `source: "baked"`.
  *
+ * Secret `${VAR}`s (`ROUTE_SECRET_PARAMETERS`, set by the CDK stack) are read from SSM SecureString
+ * with decryption before each config read, with the same max-age and last-good rule: a failed
+ * secret read fails that reload, so the last good config (with the last good secret) keeps serving.
+ *
  * @example
  * const config = createLambdaConfigManager({ env: process.env, provider, baked: bakedConfigText() });
  */
@@ -57,18 +66,49 @@ export function createLambdaConfigManager(options: LambdaConfigOptions): ConfigM
   const { env, provider } = options;
   const name = env.ROUTE_CONFIG_PARAMETER?.trim();
   const maxAgeSeconds = configMaxAgeSeconds(env);
-  const read = name
+  const readConfig = name
     ? createSsmConfigReader({ name, maxAgeSeconds, provider })
     : // A missing variable is a deployment error: fail like an unreachable store so the baked
       // config still serves, and the reason shows as last_error in /_config/route.
       () => Promise.reject(new SsmReadError('ROUTE_CONFIG_PARAMETER is not set'));
+  const secrets = secretParametersOf(env);
+  if (secrets instanceof Error || secrets.length === 0) {
+    const read = secrets instanceof Error ? () => Promise.reject(secrets) : readConfig;
+    return new ConfigManager({
+      source: 'ssm',
+      read,
+      env,
+      maxAgeMs: maxAgeSeconds * 1000,
+      baked: options.baked,
+      log: options.log,
+      now: options.now,
+    });
+  }
+  const secretEnv = createSecretEnv({ env, secrets, provider, maxAgeSeconds });
+  let rotations = 0;
   return new ConfigManager({
     source: 'ssm',
-    read,
-    env,
+    read: async () => {
+      if (await secretEnv.refresh()) rotations++;
+      const read = await readConfig();
+      // The manager skips a reload whose text is unchanged, but a rotated secret changes the
+      // effective config without changing the text: a trailing newline (JSON whitespace) that
+      // flips with each rotation makes it parse again.
+      return read === null ? null : { ...read, text: rotations % 2 === 1 ? `${read.text}\n` : read.text };
+    },
+    env: secretEnv.env,
     maxAgeMs: maxAgeSeconds * 1000,
     baked: options.baked,
     log: options.log,
     now: options.now,
   });
+}
+
+// A malformed list is a deployment error: reported as last_error, never a crash at init.
+function secretParametersOf(env: Env): SecretParameter[] | SsmReadError {
+  try {
+    return parseSecretParameters(env.ROUTE_SECRET_PARAMETERS);
+  } catch (error) {
+    return error as SsmReadError;
+  }
 }

@@ -41,6 +41,7 @@ export function createRequestLogSink(logger: Logger, metrics: Metrics): (entry: 
         .addMetric(METRIC.attempts, MetricUnit.Count, 1);
     }
     metrics.addMetric(METRIC.requests, MetricUnit.Count, 1);
+    if (entry.drained) metrics.addMetric(METRIC.drained, MetricUnit.Count, 1);
     if (entry.attempts.length > 1) {
       metrics
         .singleMetric()

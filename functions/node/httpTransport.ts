@@ -15,7 +15,11 @@ export const nodeBodies = new WeakMap<ReadableStream<Uint8Array>, IncomingMessag
 export interface HttpTransportOptions {
   /** Sockets per upstream origin. @default 256 */
   maxSockets?: number;
-  /** Idle keep-alive sockets kept per origin. @default 64 */
+  /**
+   * Idle keep-alive sockets kept per origin. As many as `maxSockets`: with fewer, every burst
+   * above the idle limit closes sockets and reconnects on the next (at 256 concurrent requests,
+   * a limit of 64 made connect/close the top entries of the profile). @default maxSockets
+   */
   maxFreeSockets?: number;
 }
 
@@ -29,24 +33,21 @@ export interface HttpTransportOptions {
  * const router = createRouter({ config, fetch: createHttpTransport() });
  */
 export function createHttpTransport(options: HttpTransportOptions = {}): UpstreamFetch & { close(): void } {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, maxFreeSockets: options.maxFreeSockets ?? 64 };
+  const maxSockets = options.maxSockets ?? 256;
+  const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: options.maxFreeSockets ?? maxSockets };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
   const send = (url: string, init: UpstreamInit, retried: boolean): Promise<Response> =>
     new Promise((resolve, reject) => {
-      const target = new URL(url);
-      const protocol = target.protocol as 'http:' | 'https:';
-      const headers: Record<string, string | string[]> = {};
-      for (const [name, value] of init.headers) headers[name] = value;
-      if (init.body) headers['content-length'] = String(init.body.byteLength);
-      else if (init.method !== 'GET' && init.method !== 'HEAD') headers['content-length'] = '0';
+      const target = upstreamTarget(url);
+      const { protocol } = target;
       const request = (protocol === 'https:' ? https : http).request({
         protocol,
-        hostname: target.hostname.replace(/^\[|\]$/g, ''),
-        port: target.port || undefined,
-        path: target.pathname + target.search,
+        hostname: target.hostname,
+        port: target.port,
+        path: target.path,
         method: init.method,
-        headers,
+        headers: outgoingHeaders(init),
         agent: agents[protocol],
         signal: init.signal,
       });
@@ -83,6 +84,65 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Upstrea
 }
 
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
+
+/** Where an upstream URL points, split the way `http.request` wants it. */
+interface UpstreamTarget {
+  protocol: 'http:' | 'https:';
+  origin: string;
+  hostname: string;
+  port: string | undefined;
+  path: string;
+}
+
+// Parsed origins: a router talks to a handful of providers, so each origin is parsed once, not per attempt.
+const origins = new Map<string, Omit<UpstreamTarget, 'path'>>();
+
+/** Splits `url` into origin and path, parsing each distinct origin once (bounded: 256 entries). */
+function upstreamTarget(url: string): UpstreamTarget {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  const prefix = slash === -1 ? url : url.slice(0, slash);
+  let origin = origins.get(prefix);
+  if (origin === undefined) {
+    const parsed = new URL(url);
+    origin = {
+      protocol: parsed.protocol as 'http:' | 'https:',
+      origin: parsed.origin,
+      hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
+      port: parsed.port || undefined,
+    };
+    if (origins.size >= 256) origins.clear();
+    // Only a prefix that round-trips is cached: anything unusual (userinfo, odd case) is parsed every time.
+    if (`${origin.protocol}//${parsed.host}` === prefix) origins.set(prefix, origin);
+    else return { ...origin, path: parsed.pathname + parsed.search };
+  }
+  const path = slash === -1 ? '/' : url.slice(slash);
+  // A path the URL parser would rewrite (dot segments, a fragment, spaces...) goes through it.
+  return PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path) ? { ...origin, path } : { ...origin, path: pathOf(url) };
+}
+
+const PLAIN_PATH = /^\/[\w\-.~!$&'()*+,;=:@%/?]*$/;
+const DOT_SEGMENT = /\/(\.|%2e)/i;
+
+function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+}
+
+// The forwarded headers of a request are the same object for every attempt: converted once.
+const converted = new WeakMap<Headers, Record<string, string>>();
+
+/** The attempt's headers as `http.request` takes them, plus the `Content-Length` of the buffered body. */
+function outgoingHeaders(init: UpstreamInit): Record<string, string> {
+  let base = converted.get(init.headers);
+  if (base === undefined) {
+    base = {};
+    for (const [name, value] of init.headers) base[name] = value;
+    converted.set(init.headers, base);
+  }
+  if (init.body) return { ...base, 'content-length': String(init.body.byteLength) };
+  if (init.method !== 'GET' && init.method !== 'HEAD') return { ...base, 'content-length': '0' };
+  return base;
+}
 
 function toResponse(incoming: IncomingMessage, method: string): Response {
   const headers = new Headers();

@@ -1,7 +1,8 @@
-import { ConfigManager, createRouter, isDraining, type EdgeCache, type Env, type Router } from '../../shared/index.ts';
+import { checkAppRegistry, ConfigManager, createRouter, hostedApps, isDraining, type AppRegistry, type EdgeCache, type Env, type Router } from '../../shared/index.ts';
 import { CacheApiStore } from './cacheApiStore.ts';
 import { createFetchTransport } from './fetchTransport.ts';
 import { createKvConfigReader } from './kvConfigReader.ts';
+import { refuseBadHost } from './refuseBadHost.ts';
 import type { WorkerEnv } from './workerEnv.ts';
 
 /** Seconds an isolate keeps the KV config when `ROUTE_CONFIG_MAX_AGE` is unset or not a number. */
@@ -17,6 +18,12 @@ export interface CreateWorkerOptions {
   fetch?: typeof fetch;
   /** Edge cache store. @default a {@link CacheApiStore} over `caches.default` */
   cache?: EdgeCache;
+  /**
+   * The apps this Worker can host (the repository's registry, `apps/index.ts`), narrowed by the
+   * `ROUTE_APPS` var. Each gets the Worker's `env` and `ctx`, as a Worker module would.
+   * @default {} (a pure router)
+   */
+  apps?: AppRegistry;
 }
 
 /** The module Worker's handler: `export default createWorker(...)`. */
@@ -37,9 +44,13 @@ export interface RouterWorker {
  * export default createWorker({ baked: JSON.stringify(baked) });
  */
 export function createWorker(options: CreateWorkerOptions = {}): RouterWorker {
+  // At module evaluation, so a bad registry entry fails the upload (and every local start) by name.
+  checkAppRegistry(options.apps ?? {});
   let router: Router | undefined;
   return {
     async fetch(request, env, ctx) {
+      const badHost = refuseBadHost(request);
+      if (badHost) return badHost;
       // Vars and secrets only change with a new deployment (new isolates): the first env is the env.
       router ??= buildRouter(env, options);
       const response = await router.handle(request, {
@@ -67,6 +78,8 @@ function buildRouter(env: WorkerEnv, options: CreateWorkerOptions): Router {
     fetch: createFetchTransport(options.fetch),
     cache: options.cache ?? new CacheApiStore(),
     self: vars.ROUTE_SELF || undefined,
+    apps: hostedApps(options.apps ?? {}, vars),
+    appEnv: env as unknown as Record<string, unknown>,
     runtime: 'worker',
     drain: isDraining(vars),
     wallNow: options.now,

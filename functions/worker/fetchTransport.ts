@@ -6,6 +6,16 @@ import type { UpstreamFetch } from '../../shared/index.ts';
  */
 const DECODED_CODINGS = new Set(['gzip', 'br']);
 
+/** The provider answered with a status line no client may be given. */
+export class InvalidUpstreamStatusError extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`provider answered an invalid status ${status}`);
+    this.name = 'InvalidUpstreamStatusError';
+    this.status = status;
+  }
+}
+
 /**
  * The Worker's upstream transport: the runtime's `fetch` with `redirect: 'manual'` and the
  * attempt's abort signal, as the core passes them.
@@ -21,6 +31,12 @@ const DECODED_CODINGS = new Set(['gzip', 'br']);
 export function createFetchTransport(fetchImpl: typeof fetch = fetch): UpstreamFetch {
   return async (url, init) => {
     const response = await fetchImpl(url, init);
+    if (response.status < 200 || response.status > 599) {
+      // workerd hands back statuses a Response cannot carry (101 without an upgrade, 600, 999): a
+      // failed attempt like a connection error (SPEC 3.7), as the Node transport judges them.
+      await response.body?.cancel().catch(() => {});
+      throw new InvalidUpstreamStatusError(response.status);
+    }
     const coding = response.headers.get('content-encoding')?.trim().toLowerCase();
     if (coding === undefined || !DECODED_CODINGS.has(coding)) return response;
     const headers = new Headers(response.headers);

@@ -1,7 +1,4 @@
-import type { ConfigReader } from '../../shared/index.ts';
-
-/** KV key the routing config is stored under (SPEC section 7). */
-export const ROUTE_CONFIG_KEY = 'route-config';
+import { KV_CONFIG, type ConfigReader } from '../../shared/index.ts';
 
 /**
  * Seconds a data center may cache the KV value: KV's minimum, so that a flip by KV key shows up
@@ -19,7 +16,7 @@ export const KV_CACHE_TTL_SECONDS = 30;
  * @example
  * const read = createKvConfigReader(env.SETTINGS);
  */
-export function createKvConfigReader(kv: KVNamespace, key: string = ROUTE_CONFIG_KEY): ConfigReader {
+export function createKvConfigReader(kv: KVNamespace, key: string = KV_CONFIG.key): ConfigReader {
   return async () => {
     const text = await kv.get(key, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
     return text === null ? null : { text };

@@ -1,13 +1,17 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { readStage } from '../lib/deployInputs.ts';
 import { InfraInputError } from '../lib/errors.ts';
 import { RouterStack } from '../lib/routerStack.ts';
+import { stackId } from '../lib/stageNames.ts';
 
-// Entry of `cdk synth`/`cdk deploy` (cdk.json "app"). Deploy-time choices come from context:
-// see infra/lib/deployInputs.ts and the README's "Deploy the Lambda".
+// Entry of `cdk synth`/`cdk deploy` (cdk.json "app"): one stack, the stage's (`-c stage=prod`,
+// default dev), named HadokuRoute-<stage>. Deploy-time choices come from context: see
+// infra/lib/deployInputs.ts and the README's "Deploy the Lambda".
 const app = new App();
 try {
-  new RouterStack(app, 'HadokuRoute');
+  const stage = readStage(app.node);
+  new RouterStack(app, stackId(stage), { stage });
 } catch (error) {
   // An input mistake (config, context) is the operator's to fix: its message, not a stack trace.
   if (!(error instanceof InfraInputError)) throw error;

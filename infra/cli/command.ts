@@ -1,3 +1,4 @@
+import type { ExitCodeValue } from './exitCodes.ts';
 import type { CliIo } from './io.ts';
 
 /** One flag of a command, as parsed by `node:util` parseArgs and shown by `--help`. */
@@ -42,8 +43,19 @@ export interface Command {
   options: Readonly<Record<string, OptionSpec>>;
   /** Example command lines, each with a comment saying what it does. */
   examples: ReadonlyArray<{ command: string; comment: string }>;
-  /** Extra lines for the exit-code block, beyond the three shared ones. */
+  /**
+   * The shared exit codes (0, 1, 2) this command can end with; help lists only these.
+   * @default [0, 1, 2]
+   */
+  exitCodes?: readonly ExitCodeValue[];
+  /** Extra lines for the exit-code block, beyond the shared ones. */
   exitNotes?: readonly string[];
+  /**
+   * With `--json`, a failure is also printed on stdout as one JSON object
+   * (`{"ok": false, "exit_code", "error", "details"}`), so that a script reads one document
+   * whatever happened. @default false
+   */
+  jsonErrors?: boolean;
   /** Runs the command; resolves to the exit code. Throws CliError subclasses for known failures. */
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }

@@ -38,18 +38,6 @@ export class InvalidConfigError extends CliError {
   }
 }
 
-/** A runtime named by `--runtime` that this checkout does not ship yet. */
-export class RuntimeUnavailableError extends CliError {
-  constructor(runtime: string, opts: { cause?: unknown } = {}) {
-    super(`the ${runtime} runtime is not available yet in this version of hadoku-route`, {
-      exitCode: ExitCode.invalid,
-      details: ['use --runtime express, which is always available'],
-      cause: opts.cause,
-    });
-    this.name = 'RuntimeUnavailableError';
-  }
-}
-
 /** The config store could not be reached (SSM down, wrangler failing, unreadable file). */
 export class StoreUnavailableError extends CliError {
   constructor(message: string, opts: { details?: readonly string[]; cause?: unknown } = {}) {

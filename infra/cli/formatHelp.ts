@@ -1,5 +1,5 @@
 import type { Command } from './command.ts';
-import { DRILL_EXIT_CODES_HELP, EXIT_CODES_HELP } from './exitCodes.ts';
+import { DRILL_EXIT_CODES_HELP, EXIT_CODES_HELP, exitCodesHelp } from './exitCodes.ts';
 
 /** The program name as users type it. */
 export const PROGRAM = 'hadoku-route';
@@ -37,7 +37,7 @@ export function formatHelp(command: Command): string {
       lines.push(`  # ${example.comment}`, `  ${PROGRAM} ${example.command}`);
     }
   }
-  lines.push('', 'Exit codes:', ...EXIT_CODES_HELP, ...(command.exitNotes ?? []).map((note) => `  ${note}`));
+  lines.push('', 'Exit codes:', ...exitCodesHelp(command.exitCodes), ...(command.exitNotes ?? []).map((note) => `  ${note}`));
   return lines.join('\n');
 }
 
@@ -51,14 +51,22 @@ export function formatOverview(commands: readonly Command[], version: string): s
     'Usage:',
     `  ${PROGRAM} <command> [options]`,
     `  ${PROGRAM} <command> --help`,
+    `  ${PROGRAM} --version`,
+    '',
+    'Options:',
+    '  -h, --help     show this help (after a command: that command\'s help)',
+    '  -v, --version  print the version and exit',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Environment:',
     '  .env in the current directory is read when present (never required); variables already',
-    '  set in the shell win. ${VAR} tokens in the config are filled from the environment, and',
-    '  ROUTE_PRIORITY / <APP>_ROUTE_PRIORITY override priorities (see `validate --help`).',
+    '  set in the shell win. ${VAR} tokens in the config are filled from the environment. The',
+    '  commands that check or edit a config (validate, flip, show, push, history, rollback) fill',
+    '  an unset one with a placeholder and say so; --strict requires it. serve needs every one',
+    '  set; dev falls back to .env.example. No command prints a value. ROUTE_PRIORITY and',
+    '  <APP>_ROUTE_PRIORITY override priorities (see `validate --help`).',
     '',
     'Exit codes:',
     ...EXIT_CODES_HELP,

@@ -1,4 +1,5 @@
 import { appPriorityEnvName, describeOrders, type RouteConfigSnapshot } from '../../shared/index.ts';
+import type { ConfigVariable } from './configVariables.ts';
 
 /** The app name `describeOrders` uses for apps without a route (they follow `global_priority`). */
 const GLOBAL = '*';
@@ -26,16 +27,41 @@ export function formatOrders(config: RouteConfigSnapshot, opts: { sources?: bool
 }
 
 /**
- * Providers and their base URLs, one line each. With `raw` (the stored `providers` object), a
- * `${VAR}` base is shown as stored, and beside it what it resolves to here when that is known.
+ * Providers and their base URLs as stored, one line each. A `${VAR}` base is never shown
+ * substituted (the value may be a secret): beside it, whether this shell sets its variables.
+ *
+ * @param text - the config text, for the bases as stored
+ * @example
+ * formatProviders(config, text, variables) // ['1  ${LOCAL_BASE}  (set here)', '2  https://worker.example.com']
  */
-export function formatProviders(config: RouteConfigSnapshot, raw?: Record<string, unknown>, placeholders: readonly string[] = []): string[] {
+export function formatProviders(config: RouteConfigSnapshot, text: string, variables: readonly ConfigVariable[]): string[] {
+  const stored = storedBases(text);
   return [...config.providers.values()].map((p) => {
-    const stored = typeof raw?.[p.id] === 'string' ? (raw[p.id] as string) : p.base;
-    if (!stored.includes('${')) return `${p.id}  ${p.base}`;
-    const unresolved = placeholders.some((name) => stored.includes(`\${${name}}`));
-    return `${p.id}  ${stored}${unresolved ? '  (not set here)' : `  = ${p.base}`}`;
+    const base = stored[p.id] ?? p.base;
+    const unset = variables.filter((v) => !v.set && base.includes(`\${${v.name}}`)).map((v) => v.name);
+    if (!base.includes('${')) return `${p.id}  ${base}`;
+    return `${p.id}  ${base}  ${unset.length ? '(not set here)' : '(set here)'}`;
   });
+}
+
+/**
+ * The `${VAR}`s a config uses and whether this shell sets them, never their values.
+ *
+ * @example
+ * formatVariables(variables) // 'LOCAL_BASE (set here), WORKER_BASE (not set here)'
+ */
+export function formatVariables(variables: readonly ConfigVariable[]): string {
+  return variables.map((v) => `${v.name} (${v.set ? 'set here' : 'not set here'})`).join(', ');
+}
+
+/** The `providers` object of a config text, as stored (before any `${VAR}` substitution). */
+export function storedBases(text: string): Record<string, string> {
+  try {
+    const raw = (JSON.parse(text) as { providers?: Record<string, unknown> }).providers ?? {};
+    return Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -11,10 +11,12 @@ import { showCommand } from './commands/show.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
 import { validateCommand } from './commands/validate.ts';
+import { didYouMeanHint } from './didYouMean.ts';
 import { CliError, UsageError } from './errors.ts';
 import { ExitCode } from './exitCodes.ts';
 import { formatHelp, formatOverview, PROGRAM } from './formatHelp.ts';
 import { processIo, type CliIo } from './io.ts';
+import { jsonFailure } from './jsonOutput.ts';
 import { parseCommandArgs } from './parseCommandArgs.ts';
 
 export { processIo };
@@ -58,14 +60,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   if (name === 'help') return help(rest[0], io);
   const command = COMMANDS.find((c) => c.name === name);
+  if (!command) return report(name.startsWith('-') ? unknownFlag(name) : unknownCommand(name), io);
+  // Decided from the raw line so that a failure in parsing itself is reported as JSON too.
+  const json = command.jsonErrors === true && rest.includes('--json');
   try {
-    if (!command) {
-      throw new UsageError(
-        name.startsWith('-')
-          ? `unknown flag '${name}' (flags go after the command: ${PROGRAM} <command> [options])`
-          : `unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`,
-      );
-    }
     const parsed = parseCommandArgs(command, rest);
     if (parsed.help) {
       io.out(formatHelp(command));
@@ -73,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     return await command.run(parsed.args, io);
   } catch (error) {
-    return report(error, io);
+    return report(error, io, json);
   }
 }
 
@@ -83,24 +81,41 @@ function help(name: string | undefined, io: CliIo): number {
     return ExitCode.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
-  if (!command) return report(new UsageError(`unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`), io);
+  if (!command) return report(unknownCommand(name), io);
   io.out(formatHelp(command));
   return ExitCode.ok;
 }
 
-/** Prints a failure as one line (plus its details) and picks the exit code. */
-function report(error: unknown, io: CliIo): number {
-  if (error instanceof CliError) {
-    io.err(`${PROGRAM}: ${error.message}`);
-    for (const line of error.details) io.err(`  ${line}`);
-    if (error instanceof UsageError) io.err(`run '${PROGRAM} ${error.command ?? ''}${error.command ? ' ' : ''}--help' for usage`);
+function unknownCommand(name: string): UsageError {
+  const names = COMMANDS.map((c) => c.name);
+  return new UsageError(`unknown command '${name}'${didYouMeanHint(name, names)} (commands: ${names.join(', ')})`);
+}
+
+function unknownFlag(flag: string): UsageError {
+  const hint = didYouMeanHint(flag, ['--help', '--version']);
+  return new UsageError(`unknown flag '${flag}'${hint} (flags go after the command: ${PROGRAM} <command> [options])`);
+}
+
+/**
+ * Prints a failure as one line (plus its details) and picks the exit code. With `json`, the same
+ * failure also goes to stdout as one JSON object, so a script that reads stdout gets a document.
+ */
+function report(error: unknown, io: CliIo, json = false): number {
+  const known = error instanceof CliError;
+  const exitCode = known ? error.exitCode : ExitCode.invalid;
+  const message = known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  const details = known ? error.details : [];
+  io.err(`${PROGRAM}: ${message}`);
+  for (const line of details) io.err(`  ${line}`);
+  if (json) io.out(JSON.stringify(jsonFailure(exitCode, message, details), null, 2));
+  if (error instanceof UsageError) io.err(`run '${PROGRAM} ${error.command ?? ''}${error.command ? ' ' : ''}--help' for usage`);
+  if (known) {
     if (io.env.HADOKU_DEBUG && error.cause) io.err(String((error.cause as Error).stack ?? error.cause));
-    return error.exitCode;
+    return exitCode;
   }
   // Not one of ours: a bug or an environment problem we did not foresee. Say so plainly.
-  io.err(`${PROGRAM}: unexpected error: ${(error as Error)?.message ?? String(error)}`);
   io.err(io.env.HADOKU_DEBUG ? String((error as Error)?.stack) : '  (set HADOKU_DEBUG=1 for the stack trace)');
-  return ExitCode.invalid;
+  return exitCode;
 }
 
 function version(): string {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command, ParsedArgs } from './command.ts';
+import { didYouMeanHint } from './didYouMean.ts';
 import { UsageError } from './errors.ts';
 
 /** Result of parsing a command line: either a request for help or the parsed values. */
@@ -20,7 +21,7 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${command.name}: ${describeParseError(error)}`, { command: command.name, cause: error });
+    throw new UsageError(`${command.name}: ${describeParseError(command, error)}`, { command: command.name, cause: error });
   }
   const max = command.maxPositionals ?? 0;
   if (parsed.positionals.length > max) {
@@ -38,7 +39,8 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
     const given = values[name];
     for (const value of Array.isArray(given) ? given : [given]) {
       if (spec.choices && typeof value === 'string' && !spec.choices.includes(value)) {
-        throw new UsageError(`${command.name}: --${name} must be one of ${spec.choices.join(', ')} (got '${value}')`, {
+        const hint = didYouMeanHint(value, spec.choices);
+        throw new UsageError(`${command.name}: --${name} must be one of ${spec.choices.join(', ')} (got '${value}')${hint}`, {
           command: command.name,
         });
       }
@@ -48,12 +50,13 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
 }
 
 /** parseArgs' messages, reworded to name the flag and say what to do. */
-function describeParseError(error: unknown): string {
+function describeParseError(command: Command, error: unknown): string {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /'([^']+)'/.exec(message)?.[1] ?? message;
-    return `unknown flag '${flag}'`;
+    const flags = [...Object.keys(command.options).map((name) => `--${name}`), '--help'];
+    return `unknown flag '${flag}'${flag.startsWith('--') ? didYouMeanHint(flag, flags) : ''}`;
   }
   const flag = /--[\w-]+/.exec(message)?.[0];
   if (flag && message.includes('argument missing')) return `flag '${flag}' needs a value`;

@@ -5,6 +5,7 @@ import type { CliIo } from './io.ts';
 import type { ConfigStore, TargetName } from './stores/configStore.ts';
 import { TARGET_NAMES } from './stores/configStore.ts';
 import { FileStore } from './stores/fileStore.ts';
+import { isStageName, ssmParameterName } from '../lib/stageNames.ts';
 
 /** Flags that choose and reach a store, shared by flip, show, push, history and rollback. */
 export const STORE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -14,6 +15,11 @@ export const STORE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     type: 'string',
     valueName: 'NAME',
     description: 'with --target ssm: the parameter name [default: $ROUTE_CONFIG_PARAMETER]',
+  },
+  stage: {
+    type: 'string',
+    valueName: 'NAME',
+    description: 'deployment stage: with --target ssm the parameter /hadoku-route/NAME/route-config, with --target kv wrangler --env NAME',
   },
   local: { type: 'boolean', description: "with --target kv: wrangler's local KV store (as `wrangler dev` uses) instead of Cloudflare's" },
   'persist-to': { type: 'string', valueName: 'DIR', description: 'with --target kv --local: wrangler state folder [default: wrangler\'s .wrangler/state]' },
@@ -29,10 +35,13 @@ export const WRITE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 export async function openStore(command: string, args: ParsedArgs, io: CliIo): Promise<ConfigStore> {
   const target = args.values.target as TargetName;
   if (target === 'file') return new FileStore(resolve(io.cwd, String(args.values.config)));
+  const stage = stageValue(command, args);
   if (target === 'ssm') {
-    const name = (args.values.parameter as string | undefined) ?? io.env.ROUTE_CONFIG_PARAMETER;
+    const name = (args.values.parameter as string | undefined) ?? (stage ? ssmParameterName(stage) : io.env.ROUTE_CONFIG_PARAMETER);
     if (!name) {
-      throw new StoreSetupError(`${command}: no SSM parameter named`, { details: ['pass --parameter NAME or set ROUTE_CONFIG_PARAMETER'] });
+      throw new StoreSetupError(`${command}: no SSM parameter named`, {
+        details: ['pass --stage NAME (parameter /hadoku-route/NAME/route-config), --parameter NAME, or set ROUTE_CONFIG_PARAMETER'],
+      });
     }
     const { SsmStore } = await import('./stores/ssmStore.ts');
     return new SsmStore({ name, env: io.env });
@@ -42,6 +51,7 @@ export async function openStore(command: string, args: ParsedArgs, io: CliIo): P
     local: Boolean(args.values.local),
     cwd: io.cwd,
     env: io.env,
+    ...(stage ? { stage } : {}),
     ...(args.values['persist-to'] ? { persistTo: resolve(io.cwd, String(args.values['persist-to'])) } : {}),
   });
 }
@@ -63,6 +73,12 @@ export async function confirmWrite(command: string, store: ConfigStore, args: Pa
 /** Rejects `--local`/`--persist-to`/`--parameter` given for a target they do not apply to. */
 export function checkTargetFlags(command: string, args: ParsedArgs): void {
   const target = args.values.target as TargetName;
+  if (args.values.stage !== undefined && target === 'file') {
+    throw new UsageError(`${command}: --stage applies to --target ssm or kv (a file has no stage)`, { command });
+  }
+  if (args.values.stage !== undefined && args.values.parameter !== undefined) {
+    throw new UsageError(`${command}: give --stage or --parameter, not both (--stage NAME means --parameter ${ssmParameterName('NAME')})`, { command });
+  }
   const misplaced: Array<[string, TargetName]> = [
     ['parameter', 'ssm'],
     ['local', 'kv'],
@@ -73,4 +89,13 @@ export function checkTargetFlags(command: string, args: ParsedArgs): void {
       throw new UsageError(`${command}: --${flag} only applies to --target ${only}`, { command });
     }
   }
+}
+
+/** `--stage NAME`, checked like `cdk synth -c stage=` checks it. */
+function stageValue(command: string, args: ParsedArgs): string | undefined {
+  const stage = args.values.stage as string | undefined;
+  if (stage !== undefined && !isStageName(stage)) {
+    throw new UsageError(`${command}: --stage must be 1-20 lower-case letters, digits or "-" (got '${stage}')`, { command });
+  }
+  return stage;
 }

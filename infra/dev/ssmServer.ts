@@ -26,6 +26,8 @@ export interface SsmParameterVersion {
   value: string;
   version: number;
   type: string;
+  /** `Standard` (up to 4096 bytes) or `Advanced`, as PutParameter set it. */
+  tier: string;
   /** Seconds since the epoch, as the SSM API sends dates. */
   lastModified: number;
 }
@@ -61,7 +63,7 @@ export interface SsmServer {
   /** Sets every counter back to 0. */
   resetCalls(): void;
   /** Stores a new version directly (no protocol, no call counted) and returns its number. */
-  put(name: string, value: string): number;
+  put(name: string, value: string, tier?: 'Standard' | 'Advanced'): number;
   /** The latest version, or `undefined` when the parameter does not exist. */
   get(name: string): SsmParameterVersion | undefined;
   /** Every version, oldest first. */
@@ -99,10 +101,12 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
 
-  const put = (name: string, value: string, type = 'String'): number => {
+  const put = (name: string, value: string, type = 'String', tier?: string): number => {
     const versions = store.get(name) ?? [];
     const version = (versions.at(-1)?.version ?? 0) + 1;
-    versions.push({ name, value, version, type, lastModified: Date.now() / 1000 });
+    // As on AWS, a parameter keeps its tier until a put names another (and never goes back down).
+    const kept = versions.at(-1)?.tier ?? 'Standard';
+    versions.push({ name, value, version, type, tier: tier === 'Advanced' ? 'Advanced' : kept, lastModified: Date.now() / 1000 });
     store.set(name, versions);
     return version;
   };
@@ -147,12 +151,13 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
       if (store.has(name) && input.Overwrite !== true) {
         throw new SsmFault(400, 'ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
       }
-      if (input.Tier !== 'Advanced' && Buffer.byteLength(input.Value) > 4096) {
+      const tier = input.Tier === 'Advanced' || store.get(name)?.at(-1)?.tier === 'Advanced' ? 'Advanced' : 'Standard';
+      if (tier !== 'Advanced' && Buffer.byteLength(input.Value) > 4096) {
         throw new SsmFault(400, 'ValidationException', 'Standard tier parameters support a maximum parameter value of 4096 characters.');
       }
-      const version = put(name, input.Value, typeof input.Type === 'string' ? input.Type : 'String');
+      const version = put(name, input.Value, typeof input.Type === 'string' ? input.Type : 'String', tier);
       options.onPut?.(name, input.Value);
-      return { Version: version, Tier: input.Tier ?? 'Standard' };
+      return { Version: version, Tier: tier };
     },
     GetParameterHistory(input) {
       const name = requireName(input);
@@ -165,7 +170,7 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
       const page = versions.slice(start, start + max);
       const next = start + max < versions.length ? String(start + max) : undefined;
       return {
-        Parameters: page.map((p) => ({ ...describe(p), LastModifiedUser: `arn:aws:iam::${ACCOUNT}:user/local`, Tier: 'Standard', Labels: [], Policies: [] })),
+        Parameters: page.map((p) => ({ ...describe(p), LastModifiedUser: `arn:aws:iam::${ACCOUNT}:user/local`, Tier: p.tier, Labels: [], Policies: [] })),
         ...(next ? { NextToken: next } : {}),
       };
     },
@@ -235,7 +240,7 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
     resetCalls() {
       for (const key of Object.keys(calls)) delete calls[key];
     },
-    put: (name, value) => put(name, value),
+    put: (name, value, tier) => put(name, value, 'String', tier),
     get(name) {
       sync(name);
       return store.get(name)?.at(-1);

@@ -120,6 +120,11 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
       });
       return;
     }
+    // Health as a router reports it (what `flip` probes for a global order), following the mode.
+    if (url.pathname === '/_router/health') {
+      if (mode === 'hang') return;
+      return sendJson(res, id, mode === 'ok' ? 200 : 503, { status: mode === 'ok' ? 'ok' : 'degraded', provider: id, mode });
+    }
     const match = APP_PATH.exec(url.pathname);
     if (!match) return sendJson(res, id, 404, { error: 'not found', provider: id, path: url.pathname });
     const fail = url.searchParams.get('fail');

@@ -30,6 +30,11 @@ export interface Disabler {
   /** Shown in progress lines and in the report. */
   readonly name: string;
   readonly timing: 'known' | 'observed';
+  /**
+   * The one way this disabler fails the provider, when it has no choice (a drained stack answers
+   * 503), known once `check()` has run; a different `--mode` is then refused. @default any mode
+   */
+  readonly mode?: DrillMode;
   /** Runs before any traffic; throws a `DrillInputError` when this disabler cannot act on the provider. */
   check?(ctx: DisableContext): Promise<void>;
   disable(ctx: DisableContext): Promise<void>;
@@ -37,14 +42,16 @@ export interface Disabler {
 }
 
 /**
- * The documented drain commands of the deployed stacks (README "Drill a failover"). Both make the
+ * The documented drain commands of the deployed stacks (README "Drill a failover"), for the stage
+ * in `$STAGE` (the Worker's through `CLOUDFLARE_ENV`, which wrangler reads). Both make the
  * deployment answer 503 to every routed request (`ROUTE_DRAIN`), which routers in front treat as a
  * failure and fall over from; `/_config/route` and `/_router/health` keep answering.
  */
 export const DRAIN_COMMANDS = {
+  // $STAGE: the stage's stack (`HadokuRoute-<stage>`, infra/lib/stageNames.ts), as drill.yml sets it.
   lambda: {
-    disable: 'npx cdk deploy HadokuRoute --require-approval never -c drain=true',
-    enable: 'npx cdk deploy HadokuRoute --require-approval never -c drain=false',
+    disable: 'npx cdk deploy "HadokuRoute-$STAGE" --require-approval never -c "stage=$STAGE" -c drain=true',
+    enable: 'npx cdk deploy "HadokuRoute-$STAGE" --require-approval never -c "stage=$STAGE" -c drain=false',
   },
   worker: {
     disable: 'npx wrangler deploy --var ROUTE_DRAIN:true',

@@ -1,19 +1,34 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULTS } from '../../shared/index.ts';
 import { performance } from 'node:perf_hooks';
 import { analyzeDrill, type DrillTimeline } from './analyzeDrill.ts';
 import { answerSource } from './answerSource.ts';
 import { DRILL_MODES, type DisableContext, type Disabler, type DrillMode } from './disabler.ts';
 import type { DrillReport } from './drillReport.ts';
-import { DrillInputError, InvalidModeError, InvalidRouterUrlError, NoDrillAppError, OutOfBoundsError, RouterUnreachableError, UnknownProviderError } from './errors.ts';
+import {
+  DrillInputError,
+  InvalidModeError,
+  InvalidRouterUrlError,
+  NoDrillAppError,
+  OutOfBoundsError,
+  RouterUnreachableError,
+  UnknownProviderError,
+} from './errors.ts';
 import { connectionReason, fetchRouteInfo, pickDrillApp } from './routeInfo.ts';
 import { startTraffic } from './trafficLoop.ts';
 
 /** Bounds of the drill's inputs (`--rate`, `--duration`). */
 export const DRILL_LIMITS = { rate: { min: 1, max: 500 }, durationS: { min: 3, max: 600 } } as const;
 
-/** SPEC defaults, assumed for the report when the caller does not know the router's settings. */
-const SPEC_BREAKER = { failures: 3, cooldownMs: 30_000 };
-const SPEC_TIMEOUT_MS = 2500;
+/** The contract's defaults, assumed for the report when the caller does not know the router's settings. */
+const SPEC_BREAKER = { failures: DEFAULTS.breaker.failures, cooldownMs: DEFAULTS.breaker.cooldown_ms };
+const SPEC_TIMEOUT_MS = DEFAULTS.timeout_ms;
+
+/** Where drill traffic goes after `/<app>/api` unless told: every demo app answers GET there. */
+export const DEFAULT_PATH = '/health';
+
+/** Methods a drill can send (`--methods`). */
+export const DRILL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** Options of {@link runDrill}. */
 export interface DrillOptions {
@@ -25,13 +40,13 @@ export interface DrillOptions {
   rate: number;
   /** Seconds of traffic, 3..600. The provider is disabled at 1/3 and re-enabled at 2/3. */
   durationS: number;
-  /** @default 'refuse' */
+  /** How a stand-in fails. @default the disabler's own mode (a drained stack: 503), else 'refuse' */
   mode?: DrillMode;
   /** How the provider is taken out and put back. */
   disabler: Disabler;
   /** Methods sent in turn. @default ['GET', 'POST'] */
-  methods?: string[];
-  /** Path after `/<app>/api`. @default '/drill' */
+  methods?: readonly string[];
+  /** Path after `/<app>/api`; the demo apps answer GET there, stand-ins answer any path. @default '/health' */
   path?: string;
   /**
    * The router's breaker, for `moved_back` and `timeouts_allowed`; `false` when it is off.
@@ -58,7 +73,12 @@ export function checkDrillInputs(options: Pick<DrillOptions, 'router' | 'disable
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < DRILL_LIMITS.rate.min || rate > DRILL_LIMITS.rate.max) {
     throw new OutOfBoundsError('--rate', rate, DRILL_LIMITS.rate.min, DRILL_LIMITS.rate.max, 'requests per second');
   }
-  if (typeof durationS !== 'number' || !Number.isFinite(durationS) || durationS < DRILL_LIMITS.durationS.min || durationS > DRILL_LIMITS.durationS.max) {
+  if (
+    typeof durationS !== 'number' ||
+    !Number.isFinite(durationS) ||
+    durationS < DRILL_LIMITS.durationS.min ||
+    durationS > DRILL_LIMITS.durationS.max
+  ) {
     throw new OutOfBoundsError('--duration', durationS, DRILL_LIMITS.durationS.min, DRILL_LIMITS.durationS.max, 'seconds');
   }
   if (options.mode !== undefined && !(DRILL_MODES as readonly string[]).includes(options.mode)) throw new InvalidModeError(options.mode);
@@ -95,24 +115,43 @@ export function checkDrillInputs(options: Pick<DrillOptions, 'router' | 'disable
  */
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const router = checkDrillInputs(options);
-  const mode = options.mode ?? 'refuse';
   const log = options.log ?? (() => undefined);
   const methods = options.methods ?? ['GET', 'POST'];
-  if (methods.length === 0) throw new DrillInputError('drill: methods must name at least one HTTP method');
-  const suffix = options.path ?? '/drill';
-  if (!suffix.startsWith('/') || /[?#]/.test(suffix)) throw new DrillInputError(`drill: --path must start with / and have no query (got '${suffix}')`);
+  const unknown = methods.filter((m) => !(DRILL_METHODS as readonly string[]).includes(m));
+  if (methods.length === 0 || unknown.length > 0) {
+    throw new DrillInputError(`drill: --methods takes a comma list of ${DRILL_METHODS.join(', ')} (got '${methods.join(',')}')`);
+  }
+  const suffix = options.path ?? DEFAULT_PATH;
+  if (!suffix.startsWith('/') || /[?#]/.test(suffix))
+    throw new DrillInputError(`drill: --path must start with / and have no query (got '${suffix}')`);
 
   const info = await fetchRouteInfo(router);
   if (!(options.disable in info.providers)) throw new UnknownProviderError(options.disable, Object.keys(info.providers));
+  if (sameOrigin(router, info.providers[options.disable]!)) {
+    throw new DrillInputError(
+      `drill: --router ${router} is provider ${options.disable} itself: send the traffic through another router (disabling it would stop the traffic too)`,
+    );
+  }
   const target = pickDrillApp(info, options.disable);
   if (!target) throw new NoDrillAppError(options.disable);
   const path = `/${target.app}/api${suffix}`;
   const durationMs = options.durationS * 1000;
-  const ctx: DisableContext = { provider: options.disable, base: info.providers[options.disable]!, mode, holdMs: durationMs / 3, log };
+  const ctx: DisableContext = {
+    provider: options.disable,
+    base: info.providers[options.disable]!,
+    mode: options.mode ?? 'refuse',
+    holdMs: durationMs / 3,
+    log,
+  };
   await options.disabler.check?.(ctx);
+  const mode = chooseMode(options.disabler, options.mode);
+  ctx.mode = mode;
   const notes: string[] = [];
   if (info.drain) notes.push('the router itself is drained (ROUTE_DRAIN): every request will fail');
-  if (target.position === target.order.length - 1) notes.push(`${target.app} has no provider after ${options.disable} (order ${target.order.join('')}): its requests can only fail while it is disabled`);
+  if (target.position === target.order.length - 1)
+    notes.push(
+      `${target.app} has no provider after ${options.disable} (order ${target.order.join('')}): its requests can only fail while it is disabled`,
+    );
   await probe(router, path, info.providers, options.disable, notes);
 
   const breaker = options.breaker === false ? null : (options.breaker ?? SPEC_BREAKER);
@@ -126,7 +165,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const started = performance.now();
   const now = (): number => performance.now() - started;
   const seconds = (): string => `${(now() / 1000).toFixed(1)}s`;
-  log(`drill ${runId}: ${options.rate} req/s (${methods.join('+')}) to ${router}${path} for ${options.durationS}s; provider ${options.disable} (${ctx.base}) goes ${mode} at ${(options.durationS / 3).toFixed(1)}s via ${options.disabler.name}`);
+  log(
+    `drill ${runId}: ${options.rate} req/s (${methods.join('+')}) to ${router}${path} for ${options.durationS}s; provider ${options.disable} (${ctx.base}) goes ${mode} at ${(options.durationS / 3).toFixed(1)}s via ${options.disabler.name}`,
+  );
   const traffic = startTraffic({
     url: `${router}${path}`,
     rate: options.rate,
@@ -138,7 +179,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     runId,
   });
 
-  const timeline: DrillTimeline = { timing: options.disabler.timing, disableAt: null, disabledAt: null, enableAt: null, enabledAt: null, endAt: 0 };
+  const timeline: DrillTimeline = {
+    timing: options.disabler.timing,
+    disableAt: null,
+    disabledAt: null,
+    enableAt: null,
+    enabledAt: null,
+    endAt: 0,
+  };
   let disableError: unknown;
   let enableError: unknown;
   const aborted = (): boolean => options.signal?.aborted === true;
@@ -175,14 +223,21 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   // A slow enable (a deploy) still gets an after-phase a third of the drill long.
   const enabledAt = timeline.enabledAt ?? 0;
   const endAt = durationMs - enabledAt < durationMs / 6 ? enabledAt + durationMs / 3 : durationMs;
-  if (endAt > durationMs) notes.push(`re-enabling took until ${(timeline.enabledAt! / 1000).toFixed(1)}s: traffic ran ${((endAt - durationMs) / 1000).toFixed(1)}s longer`);
+  if (endAt > durationMs)
+    notes.push(
+      `re-enabling took until ${(timeline.enabledAt! / 1000).toFixed(1)}s: traffic ran ${((endAt - durationMs) / 1000).toFixed(1)}s longer`,
+    );
   await sleepUntil(now, endAt, options.signal);
   if (aborted()) notes.push(`stopped early at ${seconds()}`);
   timeline.endAt = now();
   log(`${seconds()} traffic stopped; waiting for answers in flight`);
   await traffic.stop();
 
-  if (options.breaker === undefined) notes.push('breaker settings assumed from the SPEC defaults (3 failures, 30 s cooldown)');
+  if (options.breaker === undefined) {
+    notes.push(
+      `breaker settings assumed from the SPEC defaults (${SPEC_BREAKER.failures} failures, ${SPEC_BREAKER.cooldownMs / 1000} s cooldown)`,
+    );
+  }
   return analyzeDrill({
     samples: traffic.samples,
     dropped: traffic.dropped(),
@@ -203,6 +258,17 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   });
 }
 
+/** The disabler's own mode when it has one (a drained stack: 503), else the requested one. */
+function chooseMode(disabler: Disabler, requested: DrillMode | undefined): DrillMode {
+  const fixed = disabler.mode;
+  if (fixed && requested && requested !== fixed) {
+    throw new DrillInputError(
+      `drill: --mode ${requested} does not apply to ${disabler.name}: it always fails the provider with ${fixed} (leave --mode out)`,
+    );
+  }
+  return fixed ?? requested ?? 'refuse';
+}
+
 /** One GET through the router before the drill: the path must be served while nothing is disabled. */
 async function probe(router: string, path: string, providers: Record<string, string>, provider: string, notes: string[]): Promise<void> {
   let response: Response;
@@ -213,10 +279,21 @@ async function probe(router: string, path: string, providers: Record<string, str
     throw new RouterUnreachableError(router, `GET ${path} failed: ${connectionReason(error)}`, { cause: error });
   }
   if (response.status >= 400) {
-    throw new DrillInputError(`drill: GET ${router}${path} answers ${response.status} before anything is disabled: a drill would measure that, not a failover (choose another --path or fix the providers first)`);
+    throw new DrillInputError(
+      `drill: GET ${router}${path} answers ${response.status} before anything is disabled: a drill would measure that, not a failover (choose another --path or fix the providers first)`,
+    );
   }
   const source = answerSource(response.headers, providers);
-  if (source.provider !== provider) notes.push(`before the drill, ${path} was answered by provider ${source.provider ?? '?'}, not ${provider}`);
+  if (source.provider !== provider)
+    notes.push(`before the drill, ${path} was answered by provider ${source.provider ?? '?'}, not ${provider}`);
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** Sleeps until `now()` reaches `at` ms, waking early on abort. */

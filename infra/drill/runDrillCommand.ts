@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { ConfigValidationError, parseConfig, type RouteConfigSnapshot } from '../../shared/index.ts';
 import { commandDisabler } from './commandDisabler.ts';
 import type { Disabler, DrillMode } from './disabler.ts';
 import { DrillError, DrillInputError, OutOfBoundsError } from './errors.ts';
 import { formatDrillReport } from './formatDrillReport.ts';
 import { manualDisabler } from './manualDisabler.ts';
 import { DRILL_LIMITS, runDrill, type DrillOptions } from './runDrill.ts';
-import { standinDisabler } from './standinDisabler.ts';
+import { localDisabler } from './localDisabler.ts';
 
 /** Exit codes of `hadoku-route drill` (0 and 1 as every command; 3 and 4 are the drill's own). */
 export const DRILL_EXIT = {
@@ -27,14 +28,16 @@ export interface DrillFlags {
   rate?: string;
   /** @default '120' (the after phase must outlast the SPEC's 30 s breaker cooldown) */
   duration?: string;
-  /** @default 'refuse' */
+  /** How a stand-in fails. @default a local stack's own (503, drained), else 'refuse' */
   mode?: string;
   json?: boolean;
   manual?: boolean;
   disableCmd?: string;
   enableCmd?: string;
-  /** Path after `/<app>/api`. @default '/drill' */
+  /** Path after `/<app>/api`. @default '/health' */
   path?: string;
+  /** Comma list of methods sent in turn. @default 'GET,POST' */
+  methods?: string;
   /** The router's route-config.json, read for `breaker` and `timeout_ms` (else the SPEC defaults are assumed). */
   config?: string;
 }
@@ -54,7 +57,8 @@ export interface DrillCommandIo {
  * The disabler is chosen by the flags: `--disable-cmd` + `--enable-cmd` run those commands
  * (deployed stacks); `--manual` prints them (default: the documented drain commands) for the
  * operator, waiting for Enter on a terminal and observing the answers otherwise (CI); without
- * either, the provider must be a local stand-in (`hadoku-route dev`) switched over `/_standin/mode`.
+ * either, the provider must be local: a stack of a running `hadoku-route dev` (drained by restarting
+ * its router with `ROUTE_DRAIN=true`) or a stand-in (`dev --standins`, switched over `/_standin/mode`).
  * Progress goes to stderr; stdout gets the table, or with `--json` exactly one JSON object.
  *
  * @example
@@ -74,9 +78,10 @@ export async function runDrillCommand(flags: DrillFlags, io: DrillCommandIo): Pr
       disable: flags.disable,
       rate: numberFlag('--rate', flags.rate ?? '20', DRILL_LIMITS.rate, 'requests per second'),
       durationS: numberFlag('--duration', flags.duration ?? '120', DRILL_LIMITS.durationS, 'seconds'),
-      mode: (flags.mode ?? 'refuse') as DrillMode,
+      mode: flags.mode as DrillMode | undefined,
       disabler: chooseDisabler(flags),
       path: flags.path,
+      methods: (flags.methods ?? 'GET,POST').split(',').map((m) => m.trim().toUpperCase()),
       log: (line) => io.err(line),
       signal: stop.signal,
       ...(flags.config ? await routerSettings(flags.config) : {}),
@@ -95,7 +100,7 @@ export async function runDrillCommand(flags: DrillFlags, io: DrillCommandIo): Pr
 function chooseDisabler(flags: DrillFlags): Disabler {
   // With --manual the commands are only shown to the operator (default: the documented ones).
   if (flags.manual) return manualDisabler({ disable: flags.disableCmd, enable: flags.enableCmd });
-  if (flags.disableCmd === undefined && flags.enableCmd === undefined) return standinDisabler();
+  if (flags.disableCmd === undefined && flags.enableCmd === undefined) return localDisabler();
   if (!flags.disableCmd || !flags.enableCmd) throw new DrillInputError('drill: --disable-cmd and --enable-cmd go together');
   return commandDisabler({ disable: flags.disableCmd, enable: flags.enableCmd });
 }
@@ -106,14 +111,26 @@ function numberFlag(name: string, value: string, limits: { min: number; max: num
   return Number(value);
 }
 
-/** `breaker` and `timeout_ms` of a route-config.json, as the report's assumptions. */
+/**
+ * `breaker` and `timeout_ms` of a route-config.json, as the report's assumptions: parsed by the
+ * routers' own `parseConfig` (so the defaults are `DEFAULTS`, never a copy). Variables the
+ * drill's environment does not set are filled with a placeholder URL: only timing is read here.
+ */
 async function routerSettings(file: string): Promise<Pick<DrillOptions, 'breaker' | 'timeoutMs'>> {
-  let config: { breaker?: false | { failures?: number; cooldown_ms?: number }; timeout_ms?: number };
+  let text: string;
   try {
-    config = JSON.parse(await readFile(file, 'utf8')) as typeof config;
+    text = await readFile(file, 'utf8');
   } catch (error) {
     throw new DrillInputError(`drill: --config ${file}: ${(error as Error).message}`, { cause: error });
   }
-  const breaker = config.breaker === false ? false : { failures: config.breaker?.failures ?? 3, cooldownMs: config.breaker?.cooldown_ms ?? 30_000 };
-  return { breaker, timeoutMs: config.timeout_ms ?? 2500 };
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const [, name] of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) env[name!] ??= 'http://unresolved.invalid';
+  let config: RouteConfigSnapshot;
+  try {
+    config = parseConfig(text, env);
+  } catch (error) {
+    const errors = error instanceof ConfigValidationError ? error.errors.join('; ') : (error as Error).message;
+    throw new DrillInputError(`drill: --config ${file}: invalid config: ${errors}`, { cause: error });
+  }
+  return { breaker: config.breaker ?? false, timeoutMs: config.unlisted.timeoutMs };
 }

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Node } from 'constructs';
 import type { Env } from '../../shared/index.ts';
 import { InvalidInputError } from './errors.ts';
+import { DEFAULT_STAGE, isStageName } from './stageNames.ts';
 
 /** Variables every deployment may set: the base URL of each provider (SPEC 1, `${VAR}`). */
 export const PROVIDER_BASE_VARIABLES = ['LOCAL_BASE', 'WORKER_BASE', 'LAMBDA_BASE'] as const;
@@ -21,7 +22,20 @@ export interface DeployInputs {
   readonly auth?: UrlAuth;
   /** `ROUTE_CONFIG_MAX_AGE` in seconds, when given. */
   readonly configMaxAgeSeconds?: number;
+  /** Deployment stage (`dev`, `prod`, ...): part of every name, so stages live side by side. */
+  readonly stage: string;
+  /** Address the alarm topic mails, when given. */
+  readonly alarmEmail?: string;
+  /** Reserved concurrency of the function: the most environments it may run at once. */
+  readonly reservedConcurrency: number;
+  /** `ROUTE_APPS`: the hosted subset of the app registry, when given (`none` = pure router). */
+  readonly apps?: string;
+  /** Names of `${VAR}`s declared secret with `-c secrets=A,B` (besides those used as `auth.value`). */
+  readonly secrets: readonly string[];
 }
+
+/** Reserved concurrency when `-c reservedConcurrency=` is not given. */
+export const DEFAULT_RESERVED_CONCURRENCY = 10;
 
 /**
  * Reads the deploy-time switches from CDK context (`-c key=value`, else cdk.json's defaults).
@@ -35,6 +49,11 @@ export interface DeployInputs {
  * | `self` | `3` (cdk.json) | this deployment's provider id (`ROUTE_SELF`); `-c self=` clears it |
  * | `auth` | `NONE` | `NONE` or `AWS_IAM` for the Function URL |
  * | `configMaxAge` | `10` | seconds the function caches the SSM parameter |
+ * | `stage` | `dev` | `[a-z0-9-]{1,20}`: stack id, SSM names, log group, alarms and tags carry it |
+ * | `alarmEmail` | none | an address the alarm topic mails (it must confirm the subscription) |
+ * | `reservedConcurrency` | `10` | cap on concurrent environments, so a flood of the public URL has a cost ceiling |
+ * | `apps` | all | `ROUTE_APPS`: comma list of the registry's apps this function hosts, `none` for a pure router |
+ * | `secrets` | none | comma list of `${VAR}`s read from SSM SecureString (every `auth.value` variable is one anyway) |
  *
  * @throws {InvalidInputError} naming the key when a value cannot be used.
  */
@@ -51,7 +70,65 @@ export function readDeployInputs(node: Node, repoRoot: string): DeployInputs {
   if (configMaxAgeSeconds !== undefined && !(Number.isInteger(configMaxAgeSeconds) && configMaxAgeSeconds > 0)) {
     throw new InvalidInputError('context "configMaxAge"', `expected a whole number of seconds > 0, got "${maxAge}"`);
   }
-  return { configFile, drain: flag(node), self, auth, configMaxAgeSeconds };
+  return {
+    configFile,
+    drain: flag(node),
+    self,
+    auth,
+    configMaxAgeSeconds,
+    stage: readStage(node),
+    alarmEmail: readAlarmEmail(node),
+    reservedConcurrency: readReservedConcurrency(node),
+    apps: fromContext(node, 'apps'),
+    secrets: readSecretNames(node),
+  };
+}
+
+/**
+ * The stage from `-c stage=` (default `dev`); infra/bin/app.ts needs it before the stack exists,
+ * to name the stack.
+ *
+ * @throws {InvalidInputError} naming `context "stage"` when it is not `[a-z0-9-]{1,20}`.
+ */
+export function readStage(node: Node): string {
+  const stage = fromContext(node, 'stage') ?? DEFAULT_STAGE;
+  if (!isStageName(stage)) {
+    throw new InvalidInputError('context "stage"', `expected 1-20 of a-z, 0-9 and "-", got "${stage}"`);
+  }
+  return stage;
+}
+
+// Deliberately plain: one "@", no spaces, a dotted domain. SNS is the real judge; this catches the
+// slips (a missing value, a pasted name) before a deploy subscribes nobody.
+function readAlarmEmail(node: Node): string | undefined {
+  const email = fromContext(node, 'alarmEmail');
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new InvalidInputError('context "alarmEmail"', `expected an e-mail address, got "${email}"`);
+  }
+  return email;
+}
+
+function readReservedConcurrency(node: Node): number {
+  const raw = fromContext(node, 'reservedConcurrency');
+  if (raw === undefined) return DEFAULT_RESERVED_CONCURRENCY;
+  const value = Number(raw);
+  // 0 would throttle every request: that is a drain, which has its own switch (`-c drain=true`).
+  if (!Number.isInteger(value) || value < 1 || value > 1000) {
+    throw new InvalidInputError('context "reservedConcurrency"', `expected a whole number from 1 to 1000, got "${raw}"`);
+  }
+  return value;
+}
+
+function readSecretNames(node: Node): string[] {
+  const raw = fromContext(node, 'secrets');
+  if (raw === undefined) return [];
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (bad !== undefined) throw new InvalidInputError('context "secrets"', `"${bad}" is not a variable name`);
+  return names;
 }
 
 /**

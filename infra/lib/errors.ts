@@ -35,14 +35,14 @@ export class RouteConfigInvalidError extends InfraInputError {
   }
 }
 
-/** The route config does not fit an SSM Standard-tier parameter. */
+/** The route config does not fit an SSM parameter of any tier (Advanced: 8192 bytes). */
 export class RouteConfigTooLargeError extends InfraInputError {
   /** Size of the config in UTF-8 bytes. */
   readonly bytes: number;
 
   constructor(source: string, bytes: number, limit: number) {
     super(
-      `${source} is ${bytes} bytes: over the ${limit}-byte limit of an SSM Standard parameter ` +
+      `${source} is ${bytes} bytes: over the ${limit}-byte limit of an SSM Advanced parameter ` +
         '(shrink it, e.g. drop whitespace or defaults)',
     );
     this.name = 'RouteConfigTooLargeError';

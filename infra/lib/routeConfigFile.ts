@@ -5,12 +5,24 @@ import { RouteConfigFileError, RouteConfigInvalidError, RouteConfigTooLargeError
 /** The router's whole-request deadline when the config sets none (SPEC 1, `deadline_ms`). */
 const DEFAULT_DEADLINE_MS = 8000;
 
+/** Largest value of an SSM Advanced-tier parameter, in bytes. */
+export const SSM_ADVANCED_MAX_BYTES = 8192;
+
+/** SSM parameter tiers the config may need. */
+export type ParameterTierName = 'Standard' | 'Advanced';
+
 /** What synth needs to know about a config that passed validation. */
 export interface CheckedRouteConfig {
   /** UTF-8 size of the text, as SSM counts it. */
   readonly bytes: number;
   /** Largest `deadline_ms` of the config (top level or any route): the function must outlive it. */
   readonly maxDeadlineMs: number;
+  /**
+   * The SSM tier the text needs: Standard up to 4096 bytes, Advanced (paid) up to 8192. Chosen
+   * here, at synth, so CloudFormation owns the tier and `flip` never has to raise it behind
+   * CloudFormation's back (the CLI refuses a flip that would need another tier).
+   */
+  readonly tier: ParameterTierName;
 }
 
 /**
@@ -40,13 +52,34 @@ export function configVariableNames(text: string): string[] {
 }
 
 /**
+ * Names of the `${VAR}` tokens used in a route's `auth.value`: secrets by nature, so the stack
+ * never puts their values in a template (they come from SSM SecureString at run time).
+ *
+ * @example
+ * authVariableNames('{"routes":{"task":{"priority":"1","auth":{"header":"X-Key","value":"${KEY}"}}}}'); // ['KEY']
+ */
+export function authVariableNames(text: string): string[] {
+  let routes: unknown;
+  try {
+    routes = (JSON.parse(text) as { routes?: unknown } | null)?.routes;
+  } catch {
+    return []; // not JSON: checkRouteConfig reports it, naming line and column
+  }
+  if (typeof routes !== 'object' || routes === null) return [];
+  const values = Object.values(routes as Record<string, { auth?: { value?: unknown } } | null>).flatMap((route) =>
+    typeof route?.auth?.value === 'string' ? [route.auth.value] : [],
+  );
+  return configVariableNames(values.join(' '));
+}
+
+/**
  * Validates a config with the core's own parser, against the environment the deployed function
- * will have, so that synth fails on exactly what the Lambda would reject; then checks it fits an
- * SSM Standard parameter.
+ * will have, so that synth fails on exactly what the Lambda would reject; then picks the SSM tier
+ * its size needs.
  *
  * @param source - how to name the config in messages (its file path).
  * @throws {RouteConfigInvalidError} listing every problem, each naming its field.
- * @throws {RouteConfigTooLargeError} when over {@link SSM_STANDARD_MAX_BYTES}.
+ * @throws {RouteConfigTooLargeError} when over {@link SSM_ADVANCED_MAX_BYTES}.
  */
 export function checkRouteConfig(text: string, source: string, env: Env): CheckedRouteConfig {
   try {
@@ -57,8 +90,9 @@ export function checkRouteConfig(text: string, source: string, env: Env): Checke
     throw new RouteConfigInvalidError(source, errors, { cause });
   }
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > SSM_STANDARD_MAX_BYTES) throw new RouteConfigTooLargeError(source, bytes, SSM_STANDARD_MAX_BYTES);
-  return { bytes, maxDeadlineMs: maxDeadlineMs(JSON.parse(text) as RawConfig) };
+  if (bytes > SSM_ADVANCED_MAX_BYTES) throw new RouteConfigTooLargeError(source, bytes, SSM_ADVANCED_MAX_BYTES);
+  const tier = bytes > SSM_STANDARD_MAX_BYTES ? 'Advanced' : 'Standard';
+  return { bytes, maxDeadlineMs: maxDeadlineMs(JSON.parse(text) as RawConfig), tier };
 }
 
 interface RawConfig {

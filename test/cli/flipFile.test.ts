@@ -9,6 +9,8 @@ const config = {
   providers: { '1': '${LOCAL_BASE}', '2': 'https://worker.example.com', '3': 'https://abc.lambda-url.eu-west-1.on.aws' },
 };
 const env = cliEnv({ LOCAL_BASE: 'http://127.0.0.1:4001' });
+// Flips that write use --no-probe: these providers do not answer (and two are not on loopback);
+// the probe itself is covered by flipGuard.test.ts.
 
 function setup(content: unknown = config): { dir: string; file: string } {
   const dir = tempDir();
@@ -20,7 +22,7 @@ describe('CLI: flip --target file', () => {
     // Prepare
     const { dir, file } = setup();
     // Act
-    const result = await runCli(['flip', 'task', '12'], { cwd: dir, env });
+    const result = await runCli(['flip', 'task', '12', '--no-probe'], { cwd: dir, env });
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/routes\.task\.priority -> "12"/);
@@ -37,7 +39,7 @@ describe('CLI: flip --target file', () => {
 
   it('flips global_priority', async () => {
     const { dir, file } = setup();
-    const result = await runCli(['flip', 'global', '3'], { cwd: dir, env });
+    const result = await runCli(['flip', 'global', '3', '--no-probe'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ {2}\* +2 > 1 {2}-> {2}3$/m);
     expect(JSON.parse(readFileSync(file, 'utf8')).global_priority).toBe('3');
@@ -65,7 +67,7 @@ describe('CLI: flip --target file', () => {
     const refused = await runCli(['flip', 'newapp', '3'], { cwd: dir, env });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/app 'newapp' has no route \(apps: task, watchparty\); add --create/);
-    const created = await runCli(['flip', 'newapp', '3', '--create'], { cwd: dir, env });
+    const created = await runCli(['flip', 'newapp', '3', '--create', '--no-probe'], { cwd: dir, env });
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^ {2}newapp +\(new\) {2}-> {2}3$/m);
     expect(JSON.parse(readFileSync(file, 'utf8')).routes.newapp).toEqual({ priority: '3' });
@@ -74,7 +76,7 @@ describe('CLI: flip --target file', () => {
   it('--dry-run prints the change and writes nothing', async () => {
     const { dir, file } = setup();
     const before = readFileSync(file, 'utf8');
-    const result = await runCli(['flip', 'task', '3', '--dry-run'], { cwd: dir, env });
+    const result = await runCli(['flip', 'task', '3', '--dry-run', '--no-probe'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/task +2 > 1 > 3 {2}-> {2}3/);
     expect(result.stdout).toContain('dry run: nothing written');
@@ -92,7 +94,7 @@ describe('CLI: flip --target file', () => {
 
   it('checks ${VAR} it cannot resolve with a placeholder, and says so', async () => {
     const { dir } = setup();
-    const result = await runCli(['flip', 'task', '21'], { cwd: dir, env: cliEnv() });
+    const result = await runCli(['flip', 'task', '21', '--no-probe'], { cwd: dir, env: cliEnv() });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/note: \$\{LOCAL_BASE\} not set here; checked with a placeholder/);
   });
@@ -125,14 +127,19 @@ describe('CLI: show / push --target file', () => {
     const result = await runCli(['show'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^file .*route-config\.json: version [0-9a-f]{16}, modified .*Z, \d+ bytes$/m);
-    expect(result.stdout).toMatch(/^ {2}1 {2}\$\{LOCAL_BASE\} {2}= http:\/\/127\.0\.0\.1:4001$/m);
+    // As stored, never the substituted value (it may be a secret)
+    expect(result.stdout).toMatch(/^ {2}1 {2}\$\{LOCAL_BASE\} {2}\(set here\)$/m);
+    expect(result.stdout).not.toContain('127.0.0.1:4001');
     expect(result.stdout).toMatch(/^ {2}task +2 > 1 > 3$/m);
   });
 
-  it('show --json prints the stored text', async () => {
+  it('show --raw prints the stored text, and refuses to be combined with --json', async () => {
     const { dir, file } = setup();
-    const result = await runCli(['show', '--json'], { cwd: dir, env });
+    const result = await runCli(['show', '--raw'], { cwd: dir, env });
     expect(result.stdout).toBe(readFileSync(file, 'utf8'));
+    const both = await runCli(['show', '--raw', '--json'], { cwd: dir, env });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/--json and --raw are two different outputs/);
   });
 
   it('push validates, shows the order changes and writes the file whole', async () => {

@@ -8,6 +8,7 @@ import { cliEnv, runCli, startCli, tempDir, writeFixture } from './cliProcess.ts
 
 // The Worker runtime resolves its files against the working directory: run from the repo root.
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
+// The flips use --no-probe: these tests time propagation, not the guard (flipGuard.test.ts).
 const available = (runtime: string) => runtime === 'express' || existsSync(`${REPO}infra/cli/runtimes/${runtime}.ts`);
 
 /** Polls (bounded, ~10 s) until the router answers from `expected`; returns the last source seen. */
@@ -43,7 +44,7 @@ describe('CLI: flip --target file while serve runs each runtime', () => {
       const url = `http://127.0.0.1:${port}/demo/api/x`;
       expect((await fetch(url)).headers.get('x-backend-source')).toBe('1');
       // Act
-      const flipped = await runCli(['flip', 'global', '21', '--config', file], { cwd: dir, env });
+      const flipped = await runCli(['flip', 'global', '21', '--no-probe', '--config', file], { cwd: dir, env });
       const start = Date.now();
       expect(flipped.code).toBe(0);
       // Assess: bounded poll, at most ~10 s (the runtimes promise 1 s or max-age + 1 s)
@@ -79,7 +80,7 @@ describe('CLI: flip --target ssm while serve runs the lambda runtime', () => {
         AWS_SECRET_ACCESS_KEY: 'test',
         AWS_EC2_METADATA_DISABLED: 'true',
       });
-      const flipped = await runCli(['flip', 'global', '21', '--target', 'ssm', '--parameter', parameter, '--yes'], { cwd: dir, env });
+      const flipped = await runCli(['flip', 'global', '21', '--no-probe', '--target', 'ssm', '--parameter', parameter, '--yes'], { cwd: dir, env });
       const start = Date.now();
       expect(flipped.stderr).not.toMatch(/hadoku-route:/);
       expect(flipped.code).toBe(0);
@@ -106,7 +107,7 @@ describe('CLI: flip --target kv --local while serve runs the worker runtime on t
       const url = `http://127.0.0.1:${port}/demo/api/x`;
       expect((await fetch(url)).headers.get('x-backend-source')).toBe('1');
       // Act: the flip reads and writes wrangler's local store, not the file
-      const flipped = await runCli(['flip', 'global', '21', '--target', 'kv', '--local', '--persist-to', state, '--yes'], { cwd: REPO, env, timeoutMs: 60_000 });
+      const flipped = await runCli(['flip', 'global', '21', '--no-probe', '--target', 'kv', '--local', '--persist-to', state, '--yes'], { cwd: REPO, env, timeoutMs: 60_000 });
       const start = Date.now();
       expect(flipped.stderr).not.toMatch(/hadoku-route:/);
       expect(flipped.code).toBe(0);

@@ -9,6 +9,7 @@ const config = {
   providers: { '1': '${LOCAL_BASE}', '2': 'https://worker.example.com', '3': 'https://abc.lambda-url.eu-west-1.on.aws' },
 };
 const compact = JSON.stringify(config);
+// Flips to provider 3 use --no-probe: its base is not on loopback (the probe: flipGuard.test.ts).
 
 let ssm: SsmServer;
 beforeEach(async () => {
@@ -34,7 +35,7 @@ function ssmEnv(extra: Record<string, string> = {}): Record<string, string> {
 describe('CLI: flip --target ssm', () => {
   it('flips through the real SDK, keeping a one-line value on one line', async () => {
     // Act
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmEnv() });
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ssm \/hadoku-route\/route-config \(version 1\): routes\.task\.priority -> "31"$/m);
@@ -44,15 +45,58 @@ describe('CLI: flip --target ssm', () => {
   });
 
   it('needs --yes when not run from a terminal, and writes nothing without it', async () => {
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm'], { env: ssmEnv() });
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe'], { env: ssmEnv() });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('writing to ssm /hadoku-route/route-config needs --yes when not run from a terminal');
     expect(ssm.get(NAME)?.version).toBe(1);
   });
 
+  it('--stage reaches that stage\'s parameter, /hadoku-route/<stage>/route-config, over ROUTE_CONFIG_PARAMETER', async () => {
+    ssm.put('/hadoku-route/prod/route-config', compact);
+    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', '--stage', 'prod', '--yes'], { env: ssmEnv() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(ssm.get('/hadoku-route/prod/route-config')!.value).global_priority).toBe('3');
+    expect(ssm.get(NAME)?.version).toBe(1);
+  });
+
+  it.each([
+    [['--stage', 'Prod'], "--stage must be 1-20 lower-case letters, digits or \"-\" (got 'Prod')"],
+    [['--stage', 'prod', '--parameter', '/x'], 'give --stage or --parameter, not both'],
+  ])('refuses %j naming the flag, writing nothing', async (flags, message) => {
+    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', ...flags, '--yes'], { env: ssmEnv() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(ssm.get(NAME)?.version).toBe(1);
+  });
+
+  describe('never raises the SSM tier behind the stack (the stack picks it from the file at synth)', () => {
+    // 100 routes: over 4096 bytes once pushed (compact JSON).
+    const big = JSON.stringify({ ...config, routes: Object.fromEntries(Array.from({ length: 100 }, (_v, i) => [`app-number-${i}`, { priority: '21' }])) });
+
+    it('refuses a push that needs the Advanced tier on a Standard parameter, exit 1, nothing written', async () => {
+      const dir = tempDir();
+      writeFixture(dir, 'big.json', JSON.parse(big));
+      const result = await runCli(['push', 'big.json', '--target', 'ssm', '--yes'], { cwd: dir, env: ssmEnv() });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/over the 4096 bytes of the parameter's Standard tier; nothing written/);
+      expect(result.stderr).toContain('make the change there and `cdk deploy`');
+      expect(ssm.get(NAME)?.version).toBe(1);
+    });
+
+    it('writes it to a parameter the stack made Advanced, keeping it Advanced', async () => {
+      ssm.put(NAME, compact, 'Advanced');
+      const dir = tempDir();
+      writeFixture(dir, 'big.json', JSON.parse(big));
+      const result = await runCli(['push', 'big.json', '--target', 'ssm', '--yes'], { cwd: dir, env: ssmEnv() });
+      expect(result.code, result.stderr).toBe(0);
+      expect(ssm.get(NAME)?.value.length).toBeGreaterThan(4096);
+      expect(ssm.get(NAME)?.tier).toBe('Advanced');
+    });
+  });
+
   it('--parameter wins over ROUTE_CONFIG_PARAMETER', async () => {
     ssm.put('/other', compact);
-    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--parameter', '/other', '--yes'], { env: ssmEnv() });
+    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', '--parameter', '/other', '--yes'], { env: ssmEnv() });
     expect(result.code).toBe(0);
     expect(JSON.parse(ssm.get('/other')!.value).global_priority).toBe('3');
     expect(ssm.get(NAME)?.version).toBe(1);
@@ -68,7 +112,7 @@ describe('CLI: flip --target ssm', () => {
       readThrough: () => (++reads >= 2 ? theirs : undefined),
     });
     // Act
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmEnv() });
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/changed since it was read \(version 1 -> 2\); nothing written/);
@@ -83,7 +127,7 @@ describe('CLI: flip --target ssm', () => {
     await ssm.close();
     ssm = await startSsmServer({ parameters: { [NAME]: compact }, readThrough: () => (++looks === 3 ? theirs : undefined) });
     // Act
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmEnv() });
     // Assess: ours is version 3, theirs version 2, and the user is told to look
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/another write landed between our check and our put \(expected version 2, got 3\)/);
@@ -93,7 +137,7 @@ describe('CLI: flip --target ssm', () => {
 
   it('exits 2 with a one-line cause when SSM is down, writing nothing', async () => {
     ssm.mode = 'outage';
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmEnv() });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^hadoku-route: cannot read ssm \/hadoku-route\/route-config: /m);
     expect(result.stderr).toMatch(/AWS_ENDPOINT_URL_SSM/);
@@ -108,12 +152,12 @@ describe('CLI: flip --target ssm', () => {
     expect(result.stderr).toMatch(/push FILE --target ssm/);
   });
 
-  it('exits 1 naming --parameter when no parameter is named', async () => {
+  it('exits 1 naming --stage and --parameter when no parameter is named', async () => {
     const env = ssmEnv();
     delete env.ROUTE_CONFIG_PARAMETER;
     const result = await runCli(['flip', 'task', '1', '--target', 'ssm'], { env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('pass --parameter NAME or set ROUTE_CONFIG_PARAMETER');
+    expect(result.stderr).toContain('pass --stage NAME (parameter /hadoku-route/NAME/route-config), --parameter NAME, or set ROUTE_CONFIG_PARAMETER');
   });
 
   it('exits 1 naming the variables when there are no credentials', async () => {
@@ -150,8 +194,8 @@ describe('CLI: show / push / history / rollback --target ssm', () => {
 
   it('history lists every version with its orders; rollback re-puts an earlier one as a new version', async () => {
     // Prepare: versions 1 (task 213), 2 (task 31), 3 (task 3)
-    await runCli(['flip', 'task', '31', '--target', 'ssm', '--yes'], { env: ssmEnv() });
-    await runCli(['flip', 'task', '3', '--target', 'ssm', '--yes'], { env: ssmEnv() });
+    await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmEnv() });
+    await runCli(['flip', 'task', '3', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmEnv() });
     // Act
     const history = await runCli(['history'], { env: ssmEnv() });
     // Assess

@@ -14,6 +14,8 @@ describe('CLI: hadoku-route --help', () => {
     expect(result.stdout).toContain('Exit codes:');
     expect(result.stdout).toMatch(/^ {2}3 {2}drill: /m);
     expect(result.stdout).toMatch(/^ {2}4 {2}drill: /m);
+    expect(result.stdout).toMatch(/^ {2}-v, --version +print the version/m);
+    expect(result.stdout).toMatch(/^ {2}-h, --help +show this help/m);
   });
 
   it.each(COMMANDS)('%s --help teaches usage, flags with defaults, examples and exit codes', async (name) => {
@@ -22,7 +24,29 @@ describe('CLI: hadoku-route --help', () => {
     expect(result.stderr).toBe('');
     for (const section of ['Usage:', 'Options:', 'Examples:', 'Exit codes:']) expect(result.stdout).toContain(section);
     expect(result.stdout).toContain(`hadoku-route ${name}`);
-    expect(result.stdout).toMatch(/^ {2}2 {2}store unreachable/m);
+    expect(result.stdout).toMatch(/^ {2}0 {2}done$/m);
+  });
+
+  // Each help lists only the exit codes its command can end with: validate and schema reach no store.
+  it.each([
+    { name: 'validate', store: false },
+    { name: 'schema', store: false },
+    { name: 'flip', store: true },
+    { name: 'show', store: true },
+    { name: 'push', store: true },
+    { name: 'history', store: true },
+    { name: 'rollback', store: true },
+  ])('$name --help lists exit 2 only if it reaches a store ($store)', async ({ name, store }) => {
+    const { stdout } = await runCli([name, '--help']);
+    expect(stdout).toMatch(/^ {2}1 {2}invalid input/m);
+    if (store) expect(stdout).toMatch(/^ {2}2 {2}store unreachable/m);
+    else expect(stdout).not.toMatch(/^ {2}2 {2}/m);
+  });
+
+  it.each(['validate', 'flip', 'show', 'push', 'history', 'rollback'])('%s --help documents --json and --strict', async (name) => {
+    const { stdout } = await runCli([name, '--help']);
+    expect(stdout).toMatch(/^ {2} {4}--json +print one JSON document/m);
+    expect(stdout).toMatch(/^ {2} {4}--strict +every \$\{VAR\} the config uses must be set here/m);
   });
 
   it('serve --help shows each flag default', async () => {
@@ -35,8 +59,8 @@ describe('CLI: hadoku-route --help', () => {
 
   it('drill --help teaches local and deployed drills, the documented drain commands and exit codes 3 and 4', async () => {
     const { stdout } = await runCli(['drill', '--help']);
-    expect(stdout).toContain('npx cdk deploy HadokuRoute --require-approval never -c drain=true');
-    expect(stdout).toContain('npx cdk deploy HadokuRoute --require-approval never -c drain=false');
+    expect(stdout).toContain('npx cdk deploy "HadokuRoute-$STAGE" --require-approval never -c "stage=$STAGE" -c drain=true');
+    expect(stdout).toContain('npx cdk deploy "HadokuRoute-$STAGE" --require-approval never -c "stage=$STAGE" -c drain=false');
     expect(stdout).toContain('npx wrangler deploy --var ROUTE_DRAIN:true');
     expect(stdout).toContain('npx wrangler deploy --var ROUTE_DRAIN:false');
     expect(stdout).toMatch(/--rate R .*\[default: 20\]/);
@@ -72,6 +96,17 @@ describe('CLI: bad command lines exit 1 and say what is wrong', () => {
     { args: ['schema', 'extra'], stderr: /unexpected argument 'extra'/ },
     { args: ['validate', 'a.json', 'b.json'], stderr: /unexpected argument 'b.json' \(at most 1 expected\)/ },
     { args: ['help', 'nope'], stderr: /unknown command 'nope'/ },
+    // A near miss gets a suggestion; a word that is not close to anything gets none
+    { args: ['flp', 'task', '21'], stderr: /unknown command 'flp' \(did you mean 'flip'\?\)/ },
+    { args: ['filp'], stderr: /unknown command 'filp' \(did you mean 'flip'\?\)/ },
+    { args: ['valdate'], stderr: /unknown command 'valdate' \(did you mean 'validate'\?\)/ },
+    { args: ['help', 'rollbak'], stderr: /unknown command 'rollbak' \(did you mean 'rollback'\?\)/ },
+    { args: ['deploy'], stderr: /unknown command 'deploy' \(commands: / },
+    { args: ['--verison'], stderr: /unknown flag '--verison' \(did you mean '--version'\?\)/ },
+    { args: ['flip', 'task', '21', '--dryrun'], stderr: /flip: unknown flag '--dryrun' \(did you mean '--dry-run'\?\)/ },
+    { args: ['validate', '--quite'], stderr: /validate: unknown flag '--quite' \(did you mean '--quiet'\?\)/ },
+    { args: ['show', '--target', 'sm'], stderr: /--target must be one of file, ssm, kv \(got 'sm'\) \(did you mean 'ssm'\?\)/ },
+    { args: ['validate', '--frobnicate'], stderr: /validate: unknown flag '--frobnicate'$/m },
   ])('$args', async ({ args, stderr }) => {
     const result = await runCli(args);
     expect(result.code).toBe(1);

@@ -58,6 +58,50 @@ describe('CLI: serve --runtime express', () => {
     expect(await answers(`${url}/_router/health`)).toBe(false);
   });
 
+  it('on SIGTERM stops accepting but lets a request in flight finish, then exits 0', async () => {
+    // Prepare: a provider that takes 800 ms to answer.
+    const slow = createServer((_req, res) => setTimeout(() => res.end('slow answer'), 800));
+    upstreams.push(slow);
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const dir = tempDir();
+    writeFixture(dir, 'c.json', { global_priority: '1', providers: { '1': `http://127.0.0.1:${(slow.address() as AddressInfo).port}` } });
+    const cli = startCli(['serve', '--config', 'c.json', '--port', '0'], { cwd: dir });
+    running.push(cli);
+    const [, url] = await cli.waitForStdout(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    // Act: the request is on its way to the provider when SIGTERM arrives.
+    const inFlight = fetch(`${url}/demo/api/x`);
+    await new Promise((r) => setTimeout(r, 200));
+    const stopped = cli.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    const refused = await answers(`${url}/_router/health`);
+    // Assess
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('slow answer');
+    expect(refused, 'no new connection is accepted once SIGTERM arrived').toBe(false);
+    expect((await stopped).code).toBe(0);
+  });
+
+  it('exits 1 naming ROUTE_SELF when it names no provider of the config', async () => {
+    const dir = tempDir();
+    writeFixture(dir, 'c.json', { providers: { '1': 'http://127.0.0.1:9', '2': 'http://127.0.0.1:10' } });
+    const result = await runCli(['serve', '--config', 'c.json', '--port', '0', '--self', '7'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('ROUTE_SELF: unknown provider id "7" (known: 1, 2)');
+  });
+
+  it.each([
+    [['--apps', 'task,nope'], 'ROUTE_APPS: unknown app "nope" (the registry has: task, watchparty'],
+    [['--apps', ''], '--apps needs at least one app name'],
+    [['--apps', 'task', '--no-apps'], '--apps and --no-apps exclude each other'],
+  ])('exits 1 on a bad app selection %j, naming it', async (flags, message) => {
+    const dir = tempDir();
+    writeFixture(dir, 'c.json', { providers: { '1': 'http://127.0.0.1:9' } });
+    const result = await runCli(['serve', '--config', 'c.json', '--port', '0', ...flags], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+
   it('exits 1 listing every error with its field when the config is invalid at start', async () => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', {

@@ -24,7 +24,11 @@ describe('CLI: validate', () => {
     expect(result.stdout).toMatch(/^ {2}task +2 > 1 > 3 +from config$/m);
     expect(result.stdout).toMatch(/^ {2}watchparty +1 +from config$/m);
     expect(result.stdout).toMatch(/^ {2}\* +2 > 1 +from config +\(apps without a route\)$/m);
-    expect(result.stdout).toMatch(/^ {2}1 {2}http:\/\/127\.0\.0\.1:4001$/m);
+    // Bases as stored: a substituted value is never printed (it may be a secret)
+    expect(result.stdout).toMatch(/^ {2}1 {2}\$\{LOCAL_BASE\} {2}\(set here\)$/m);
+    expect(result.stdout).toMatch(/^ {2}2 {2}https:\/\/worker\.example\.com$/m);
+    expect(result.stdout).toContain('variables every router must provide: LOCAL_BASE (set here)');
+    expect(result.stdout).not.toContain('127.0.0.1:4001');
     expect(result.stderr).toBe('');
   });
 
@@ -54,6 +58,17 @@ describe('CLI: validate', () => {
     expect(result.stderr).toMatch(/TASK_ROUTE_PRIORITY.*unknown provider id "9"/);
   });
 
+  it.each([
+    [{ ROUTE_APPS: 'task,tasks' }, 'ROUTE_APPS: unknown app "tasks" (the registry has: task, watchparty'],
+    [{ ROUTE_SELF: '8' }, 'ROUTE_SELF: unknown provider id "8"'],
+  ])('checks what the deployment would host: %j exits 1 naming the variable', async (extra, message) => {
+    const dir = tempDir();
+    writeFixture(dir, 'route-config.json', { providers: { '1': 'http://127.0.0.1:9' } });
+    const result = await runCli(['validate'], { cwd: dir, env: { ...extra } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+
   it('exits 1 listing every error with its field', async () => {
     // Prepare: four independent mistakes in one file
     const dir = tempDir();
@@ -75,7 +90,7 @@ describe('CLI: validate', () => {
     expect(err).toMatch(/^ {2}- providers\.3: .*credentials/m);
   });
 
-  it('exits 1 listing every schema error: unknown key, wrong type, unresolved ${VAR}', async () => {
+  it('exits 1 listing every schema error: unknown key, wrong type (an unset ${VAR} is a placeholder)', async () => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', {
       routes: { task: { priority: '1', cahce: true } },
@@ -85,11 +100,24 @@ describe('CLI: validate', () => {
     const result = await runCli(['validate'], { cwd: dir, env });
     expect(result.code).toBe(1);
     const err = result.stderr;
-    expect(err).toMatch(/invalid config, 3 errors/);
+    expect(err).toMatch(/invalid config, 2 errors/);
     expect(err).toMatch(/routes\.task\.cahce: unknown key \(did you mean "cache"\?\)/);
     expect(err).toMatch(/timeout_ms: /);
-    expect(err).toMatch(/providers\.1: \$\{NOT_SET_ANYWHERE\} is not set/);
-    expect(err).toContain('hint: set each ${VAR} in the environment or in .env');
+    expect(err).toMatch(/note: \$\{NOT_SET_ANYWHERE\} not set here; checked with a placeholder/);
+  });
+
+  it('--strict: an unset ${VAR} is one more error, naming its field, with a hint', async () => {
+    const dir = tempDir();
+    writeFixture(dir, 'route-config.json', {
+      routes: { task: { priority: '1', cahce: true } },
+      providers: { '1': '${NOT_SET_ANYWHERE}' },
+      timeout_ms: 'fast',
+    });
+    const result = await runCli(['validate', '--strict'], { cwd: dir, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/invalid config, 3 errors/);
+    expect(result.stderr).toMatch(/providers\.1: \$\{NOT_SET_ANYWHERE\} is not set/);
+    expect(result.stderr).toContain('hint: set each ${VAR} in the environment or in .env');
   });
 
   it('exits 1 on a file that is not JSON', async () => {
@@ -133,6 +161,46 @@ describe('CLI: validate', () => {
     writeFixture(dir, '.env', 'LOCAL_BASE=http://127.0.0.1:4999\n');
     const result = await runCli(['validate'], { cwd: dir, env: cliEnv() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('http://127.0.0.1:4999');
+    expect(result.stdout).toContain('LOCAL_BASE (set here)');
+    expect(result.stdout).not.toContain('http://127.0.0.1:4999');
+    expect(result.stderr).toBe('');
+  });
+});
+
+describe('CLI: one ${VAR} rule for every command that checks or edits a config', () => {
+  // The repository's own route-config.json on a fresh clone: no .env, nothing set.
+  const fresh = {
+    global_priority: '21',
+    routes: { task: { priority: '213', cache: false } },
+    providers: { '1': '${LOCAL_BASE}', '2': '${WORKER_BASE}', '3': '${LAMBDA_BASE}' },
+  };
+  const push = ['push', 'route-config.json', '--dry-run', '-c', 'other.json'];
+  const commands = [['validate'], ['show'], ['flip', 'task', '12', '--dry-run'], push];
+
+  it.each(commands)('%s: exit 0 with a placeholder, saying which variables are not set here', async (...args) => {
+    const dir = tempDir();
+    writeFixture(dir, 'route-config.json', fresh);
+    const result = await runCli(args, { cwd: dir, env: cliEnv() });
+    expect(result.code).toBe(0);
+    const names = /^note: \$\{LOCAL_BASE\}, \$\{WORKER_BASE\}, \$\{LAMBDA_BASE\} not set here; checked with a placeholder/m;
+    expect(result.stderr).toMatch(names);
+  });
+
+  it.each(commands)('%s --strict: exit 1 naming each unset variable with its field', async (...args) => {
+    const dir = tempDir();
+    writeFixture(dir, 'route-config.json', fresh);
+    const result = await runCli([...args, '--strict'], { cwd: dir, env: cliEnv({ WORKER_BASE: 'https://w.example' }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/providers\.1: \$\{LOCAL_BASE\} is not set/);
+    expect(result.stderr).toMatch(/providers\.3: \$\{LAMBDA_BASE\} is not set/);
+    expect(result.stderr).not.toMatch(/WORKER_BASE\} is not set/);
+  });
+
+  it('a placeholder never passes off a broken config as valid', async () => {
+    const dir = tempDir();
+    writeFixture(dir, 'route-config.json', { ...fresh, global_priority: '29' });
+    const result = await runCli(['validate'], { cwd: dir, env: cliEnv() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/global_priority: unknown provider id "9"/);
   });
 });

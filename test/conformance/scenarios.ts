@@ -5,13 +5,18 @@
  * says so with `skip` and `skipReason`. The table is the contract: when a row fails, the router is
  * wrong unless SPEC.md says otherwise.
  */
+import { appScenarios } from './scenarios/apps.ts';
 import { breakerScenarios } from './scenarios/breaker.ts';
 import { cacheScenarios } from './scenarios/cache.ts';
+import { hostileCacheScenarios } from './scenarios/hostileCache.ts';
 import { configScenarios } from './scenarios/config.ts';
 import { edgeScenarios } from './scenarios/edge.ts';
 import { bodyScenarios } from './scenarios/bodies.ts';
 import { exhaustionScenarios } from './scenarios/exhaustion.ts';
 import { fallbackScenarios } from './scenarios/fallback.ts';
+import { healthScenarios } from './scenarios/health.ts';
+import { hedgingScenarios } from './scenarios/hedging.ts';
+import { hostileScenarios } from './scenarios/hostile.ts';
 import { loopScenarios } from './scenarios/loops.ts';
 import { reloadScenarios } from './scenarios/reload.ts';
 import { requestScenarios } from './scenarios/request.ts';
@@ -31,8 +36,13 @@ export const scenarios: readonly Scenario[] = [
   ...bodyScenarios,
   ...exhaustionScenarios,
   ...loopScenarios,
+  ...appScenarios,
+  ...healthScenarios,
   ...breakerScenarios,
+  ...hedgingScenarios,
   ...cacheScenarios,
+  ...hostileCacheScenarios,
   ...edgeScenarios,
+  ...hostileScenarios,
   ...reloadScenarios,
 ];

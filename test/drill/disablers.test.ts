@@ -8,7 +8,7 @@ let topology: Topology;
 let router: string;
 
 beforeAll(async () => {
-  topology = await startTopology({ configPath: writeDrillConfig(), runtimes: ['express'] });
+  topology = await startTopology({ configPath: writeDrillConfig(), runtimes: ['express'], standins: true });
   router = topology.routers[0]!.url;
 });
 afterAll(async () => {
@@ -24,12 +24,20 @@ function setModeCommand(url: string, mode: string): string {
 describe('Function: commandDisabler', () => {
   it('drains and restores by running shell commands, timed from the commands', async () => {
     // Prepare
-    const one = topology.providers[0]!.url;
+    const one = topology.standins[0]!.url;
     const lines: string[] = [];
     const disabler = commandDisabler({ disable: setModeCommand(one, '503'), enable: setModeCommand(one, 'ok') });
 
     // Act
-    const report = await runDrill({ router, disable: '1', ...DRILL, mode: '503', disabler, ...ROUTER_SETTINGS, log: (line) => lines.push(line) });
+    const report = await runDrill({
+      router,
+      disable: '1',
+      ...DRILL,
+      mode: '503',
+      disabler,
+      ...ROUTER_SETTINGS,
+      log: (line) => lines.push(line),
+    });
 
     // Assess
     expect(report.disabler).toBe('command');
@@ -55,12 +63,19 @@ describe('Function: manualDisabler', () => {
   it('non-interactive (CI): prints the documented commands and infers the phases from the answers', async () => {
     // Prepare: the "operator" drains provider 1 at 1.5 s and restores it at 3.5 s, on their own clock.
     const lines: string[] = [];
-    const one = topology.providers[0]!;
+    const one = topology.standins[0]!;
     const drain = setTimeout(() => void one.setMode('503'), 1500);
     const restore = setTimeout(() => void one.setMode('ok'), 3500);
 
     // Act
-    const report = await runDrill({ router, disable: '1', ...DRILL, disabler: manualDisabler({ interactive: false }), ...ROUTER_SETTINGS, log: (line) => lines.push(line) }).finally(() => {
+    const report = await runDrill({
+      router,
+      disable: '1',
+      ...DRILL,
+      disabler: manualDisabler({ interactive: false }),
+      ...ROUTER_SETTINGS,
+      log: (line) => lines.push(line),
+    }).finally(() => {
       clearTimeout(drain);
       clearTimeout(restore);
     });
@@ -79,16 +94,27 @@ describe('Function: manualDisabler', () => {
   it('interactive: waits for Enter after each step and times the phases from it', async () => {
     const input = Object.assign(new PassThrough(), { isTTY: true });
     const lines: string[] = [];
-    const one = topology.providers[0]!;
+    const one = topology.standins[0]!;
     const log = (line: string): void => {
       lines.push(line);
       // The operator runs the step, then presses Enter.
       if (line === 'Press Enter once it is done.') {
-        const step = lines.filter((l) => l.startsWith('Disable provider')).length > lines.filter((l) => l.startsWith('Re-enable provider')).length ? '503' : 'ok';
+        const step =
+          lines.filter((l) => l.startsWith('Disable provider')).length > lines.filter((l) => l.startsWith('Re-enable provider')).length
+            ? '503'
+            : 'ok';
         void one.setMode(step).then(() => input.write('\n'));
       }
     };
-    const report = await runDrill({ router, disable: '1', rate: 20, durationS: 3, disabler: manualDisabler({ input, disable: 'drain it', enable: 'restore it' }), ...ROUTER_SETTINGS, log });
+    const report = await runDrill({
+      router,
+      disable: '1',
+      rate: 20,
+      durationS: 3,
+      disabler: manualDisabler({ input, disable: 'drain it', enable: 'restore it' }),
+      ...ROUTER_SETTINGS,
+      log,
+    });
     expect(report.disabler).toBe('manual');
     expect(report.timeline.timing).toBe('known');
     expect(lines).toContain('  drain it');

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../shared/index.ts';
 import { startTopology, type Topology } from '../../infra/dev/topology.ts';
 import {
   DrillInputError,
@@ -26,7 +30,12 @@ const routed: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
   configPath = writeDrillConfig();
-  topology = await startTopology({ configPath, runtimes: ['express'], log: (line) => void (line.msg === 'routed' && routed.push(line)) });
+  topology = await startTopology({
+    configPath,
+    runtimes: ['express'],
+    standins: true,
+    log: (line) => void (line.msg === 'routed' && routed.push(line)),
+  });
   router = topology.routers[0]!.url;
 });
 afterAll(async () => {
@@ -59,11 +68,13 @@ describe('Function: runDrill', () => {
       const refused = `http://127.0.0.1:${await freePort()}`;
       const drill = runDrill({ ...base(), router: refused });
       await expect(drill).rejects.toThrow(RouterUnreachableError);
-      await expect(drill).rejects.toThrow(`the router at ${refused} does not answer GET /_config/route (connection refused); nothing was sent`);
+      await expect(drill).rejects.toThrow(
+        `the router at ${refused} does not answer GET /_config/route (connection refused); nothing was sent`,
+      );
     });
 
     it('refuses a URL that answers but is not a router (a stand-in)', async () => {
-      const drill = runDrill({ ...base(), router: topology.providers[0]!.url });
+      const drill = runDrill({ ...base(), router: topology.standins[0]!.url });
       await expect(drill).rejects.toThrow(/does not answer GET \/_config\/route \(HTTP 404\)/);
     });
 
@@ -76,42 +87,50 @@ describe('Function: runDrill', () => {
     });
 
     it('refuses a provider that is not a ready stand-in when disabling through the stand-in admin path', async () => {
-      await topology.providers[1]!.setMode('503');
+      await topology.standins[1]!.setMode('503');
       try {
         const drill = runDrill({ ...base(), disable: '2' });
-        await expect(drill).rejects.toThrow(/provider '2' at http:\/\/127\.0\.0\.1:\d+ is not a local stand-in ready to disable \(it is already in mode '503'/);
+        await expect(drill).rejects.toThrow(
+          /provider '2' at http:\/\/127\.0\.0\.1:\d+ is not a local stand-in ready to disable \(it is already in mode '503'/,
+        );
       } finally {
-        await topology.providers[1]!.setMode('ok');
+        await topology.standins[1]!.setMode('ok');
       }
     });
   });
 
   describe('acceptance through the Express router', () => {
-    it.each(['refuse', 'hang', '503'] as const)('provider 1 %s: zero failed idempotent requests, traffic moves off and back', async (mode) => {
-      // Act
-      const report = await runDrill({ router, disable: '1', ...DRILL, mode, disabler: standinDisabler(), ...ROUTER_SETTINGS });
-      console.log(formatDrillReport(report));
+    it.each(['refuse', 'hang', '503'] as const)(
+      'provider 1 %s: zero failed idempotent requests, traffic moves off and back',
+      async (mode) => {
+        // Act
+        const report = await runDrill({ router, disable: '1', ...DRILL, mode, disabler: standinDisabler(), ...ROUTER_SETTINGS });
+        console.log(formatDrillReport(report));
 
-      // Assess
-      expect(report.sent).toBeGreaterThan(DRILL.rate * DRILL.durationS * 0.8);
-      expect(report.failed_idempotent).toBe(0);
-      expect(report.failed_by_method.GET ?? 0).toBe(0);
-      expect(report.phases.before.by_provider['1']).toBe(report.phases.before.sent);
-      expect(report.shift_ms).not.toBeNull();
-      expect(report.phases.during.by_provider['2']).toBeGreaterThan(0);
-      expect(report.moved_back).toBe(true);
-      expect(report.phases.after.by_provider['1']).toBeGreaterThan(0);
-      if (mode === 'hang') {
-        // The breaker caps what a hanging provider costs: without it every request while
-        // disabled would wait out timeout_ms.
-        expect(report.timeouts_paid).toBeGreaterThan(0);
-        expect(report.timeouts_paid).toBeLessThanOrEqual(report.timeouts_allowed!);
-        expect(report.timeouts_paid).toBeLessThan(report.phases.during.sent / 2);
-      } else {
-        expect(report.timeouts_paid).toBe(0);
-      }
-      expect(topology.providers[0]!.mode()).toBe('ok');
-    });
+        // Assess
+        expect(report.sent).toBeGreaterThan(DRILL.rate * DRILL.durationS * 0.8);
+        expect(report.failed_idempotent).toBe(0);
+        expect(report.failed_by_method.GET ?? 0).toBe(0);
+        // Provider 1 carried the traffic; a request still in flight when it failed (slow on a busy
+        // machine) may rightly be answered by 2, so this is not "every single one".
+        expect(report.phases.before.by_provider['1']).toBeGreaterThanOrEqual(report.phases.before.sent * 0.9);
+        expect(report.phases.before.failed).toBe(0);
+        expect(report.shift_ms).not.toBeNull();
+        expect(report.phases.during.by_provider['2']).toBeGreaterThan(0);
+        expect(report.moved_back).toBe(true);
+        expect(report.phases.after.by_provider['1']).toBeGreaterThan(0);
+        if (mode === 'hang') {
+          // The breaker caps what a hanging provider costs: without it every request while
+          // disabled would wait out timeout_ms.
+          expect(report.timeouts_paid).toBeGreaterThan(0);
+          expect(report.timeouts_paid).toBeLessThanOrEqual(report.timeouts_allowed!);
+          expect(report.timeouts_paid).toBeLessThan(report.phases.during.sent / 2);
+        } else {
+          expect(report.timeouts_paid).toBe(0);
+        }
+        expect(topology.standins[0]!.mode()).toBe('ok');
+      },
+    );
   });
 });
 
@@ -119,11 +138,16 @@ describe('Function: runDrillCommand (hadoku-route drill)', () => {
   it('--json prints exactly one JSON object on stdout, progress on stderr, exit 0', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runDrillCommand({ router, disable: '1', rate: '20', duration: '3', mode: '503', json: true, config: configPath }, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await runDrillCommand(
+      { router, disable: '1', rate: '20', duration: '3', mode: '503', json: true, config: configPath },
+      { out: (l) => out.push(l), err: (l) => err.push(l) },
+    );
     expect(code).toBe(DRILL_EXIT.pass);
     expect(out).toHaveLength(1);
     const report = JSON.parse(out[0]!) as Record<string, unknown>;
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['sent', 'failed', 'failed_by_kind', 'shift_ms', 'phases', 'moved_back', 'timeouts_paid']));
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['sent', 'failed', 'failed_by_kind', 'shift_ms', 'phases', 'moved_back', 'timeouts_paid']),
+    );
     expect(report).toMatchObject({ failed: 0, assumed: { timeout_ms: 300, breaker: { failures: 3, cooldown_ms: 500 } } });
     expect(err.some((l) => l.includes('disabling provider 1 (503)'))).toBe(true);
   });
@@ -140,18 +164,65 @@ describe('Function: runDrillCommand (hadoku-route drill)', () => {
       'drill: --router URL is required (the router to send traffic through)',
     ]);
   });
+
+  it("reads --config with the routers' own parser: an invalid file is refused naming the field, sending nothing", async () => {
+    // Prepare
+    const bad = join(mkdtempSync(join(tmpdir(), 'hadoku-drill-bad-')), 'route-config.json');
+    writeFileSync(bad, JSON.stringify({ providers: { '1': '${LOCAL_BASE}' }, breaker: { failures: 'three' } }));
+    const err: string[] = [];
+    const before = routed.length;
+    // Act
+    const code = await runDrillCommand({ router, disable: '1', config: bad }, { out: () => undefined, err: (l) => err.push(l) });
+    // Assess
+    expect(code).toBe(DRILL_EXIT.invalid);
+    expect(err.join('\n')).toMatch(/--config .*route-config\.json: invalid config: breaker\.failures/);
+    expect(routed.length).toBe(before);
+  });
+
+  it("assumes the contract's DEFAULTS for what --config leaves out", async () => {
+    // Prepare: the drill config without timeout_ms and breaker
+    const lean = join(mkdtempSync(join(tmpdir(), 'hadoku-drill-lean-')), 'route-config.json');
+    writeFileSync(
+      lean,
+      JSON.stringify({
+        global_priority: '12',
+        routes: { task: { priority: '123' } },
+        providers: { '1': '${LOCAL_BASE}', '2': '${WORKER_BASE}', '3': '${LAMBDA_BASE}' },
+      }),
+    );
+    const out: string[] = [];
+    // Act
+    await runDrillCommand(
+      { router, disable: '1', rate: '10', duration: '3', mode: '503', json: true, config: lean },
+      { out: (l) => out.push(l), err: () => undefined },
+    );
+    // Assess
+    const report = JSON.parse(out[0]!) as { assumed: unknown };
+    expect(report.assumed).toEqual({
+      timeout_ms: DEFAULTS.timeout_ms,
+      breaker: { failures: DEFAULTS.breaker.failures, cooldown_ms: DEFAULTS.breaker.cooldown_ms },
+    });
+  });
 });
 
 describe('Function: liveView', () => {
   it('shows which provider answers each app, and the fallback when provider 1 fails', async () => {
     // Prepare: a plain (non-TTY) sink
     const frames: string[] = [];
-    const out = Object.assign(new (await import('node:stream')).Writable({ write: (chunk, _enc, done) => (frames.push(String(chunk)), done()) }), { isTTY: false });
+    const out = Object.assign(
+      new (await import('node:stream')).Writable({
+        write: (chunk, _enc, done) => {
+          frames.push(String(chunk));
+          done();
+        },
+      }),
+      { isTTY: false },
+    );
     const view = liveView(topology.routers, await topology.apps(), { intervalMs: 60_000, out });
     try {
       // Act
       const healthy = await view.refresh();
-      await topology.providers[0]!.setMode('503');
+      await topology.standins[0]!.setMode('503');
       const failing = await view.refresh();
 
       // Assess
@@ -161,18 +232,26 @@ describe('Function: liveView', () => {
       expect(frames.join('')).toContain('which provider answers');
     } finally {
       await view.stop();
-      await topology.providers[0]!.setMode('ok');
+      await topology.standins[0]!.setMode('ok');
     }
   });
 
   it('redraws in place on a TTY, with the header above the grid', async () => {
     const frames: string[] = [];
-    const out = Object.assign(new (await import('node:stream')).Writable({ write: (chunk, _enc, done) => (frames.push(String(chunk)), done()) }), { isTTY: true });
+    const out = Object.assign(
+      new (await import('node:stream')).Writable({
+        write: (chunk, _enc, done) => {
+          frames.push(String(chunk));
+          done();
+        },
+      }),
+      { isTTY: true },
+    );
     const view = liveView(topology.routers, ['task'], { intervalMs: 60_000, out, header: topology.table().split('\n') });
     await view.refresh();
     await view.stop();
-    expect(frames.at(-1)).toMatch(/^\x1b\[H\x1b\[2Jname +url +role\n/);
-    expect(frames.at(-1)).toMatch(/express router +http:\/\/127\.0\.0\.1:\d+ +router over /);
+    expect(frames.at(-1)).toMatch(/^\x1b\[H\x1b\[2Jprocess +url +role\n/);
+    expect(frames.at(-1)).toMatch(/express router +http:\/\/127\.0\.0\.1:\d+ +pure router, config: file/);
     expect(frames.at(-1)).toMatch(/\ntask +1\n$/);
   });
 });

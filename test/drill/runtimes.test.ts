@@ -8,7 +8,7 @@ import { DRILL, ROUTER_SETTINGS, writeDrillConfig } from './drillFixture.ts';
 let topology: Topology;
 
 beforeAll(async () => {
-  topology = await startTopology({ configPath: writeDrillConfig(), runtimes: ['worker', 'lambda'] });
+  topology = await startTopology({ configPath: writeDrillConfig(), runtimes: ['worker', 'lambda'], standins: true });
 });
 afterAll(async () => {
   await topology?.close();
@@ -17,8 +17,8 @@ afterAll(async () => {
 describe('Function: runDrill through the Worker and Lambda routers', () => {
   it('starts both routers and names each beside its URL', () => {
     expect(topology.routers.map((r) => r.name)).toEqual(['worker router', 'lambda router']);
-    expect(topology.table()).toMatch(/^worker router +http:\/\/127\.0\.0\.1:\d+ +router over /m);
-    expect(topology.table()).toMatch(/^lambda router +http:\/\/127\.0\.0\.1:\d+ +router over /m);
+    expect(topology.table()).toMatch(/^worker router +http:\/\/127\.0\.0\.1:\d+ +pure router, config: /m);
+    expect(topology.table()).toMatch(/^lambda router +http:\/\/127\.0\.0\.1:\d+ +pure router, config: /m);
   });
 
   it.each([

@@ -7,6 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURE_CONFIG, LOCAL_BASE, REPO_ROOT, tempConfig } from './stackFixture.ts';
 
 const run = promisify(execFile);
+
+/** Route texts of the demo apps (apps/task.ts, apps/watchparty.ts): proof they were bundled. */
+const APP_MARKERS = ['/task/api/tasks', '/watchparty/api/parties'];
+
+// About 5 s on an idle machine; a loaded 2-core runner has taken 50 s. The CLI's own timeout is
+// the real bound; this only keeps vitest from giving up first.
+const SYNTH_TIMEOUT_MS = 150_000;
 const CDK = join(REPO_ROOT, 'node_modules', '.bin', 'cdk');
 
 /**
@@ -34,63 +41,110 @@ describe('cdk synth (the installed aws-cdk CLI, offline)', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'hadoku-cdk-synth-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it('writes the template and the esbuild bundle of the handler', async () => {
-    // Act
-    const started = performance.now();
-    const { stderr } = await run(
-      CDK,
-      ['synth', '--quiet', '-o', outdir, '-c', `config=${relative(REPO_ROOT, FIXTURE_CONFIG)}`, '-c', `LOCAL_BASE=${LOCAL_BASE}`],
-      { cwd: REPO_ROOT, env: offlineEnv(), timeout: 60_000 },
-    );
-    const seconds = (performance.now() - started) / 1000;
+  it(
+    "writes the stage's template and the esbuild bundle of the handler, with the apps in it",
+    async () => {
+      // Act
+      const started = performance.now();
+      const { stderr } = await run(
+        CDK,
+        [
+          'synth',
+          '--quiet',
+          '-o',
+          outdir,
+          '-c',
+          'stage=prod',
+          '-c',
+          `config=${relative(REPO_ROOT, FIXTURE_CONFIG)}`,
+          '-c',
+          `LOCAL_BASE=${LOCAL_BASE}`,
+        ],
+        { cwd: REPO_ROOT, env: offlineEnv(), timeout: 120_000 },
+      );
+      const seconds = (performance.now() - started) / 1000;
 
-    // Assess: the template, with the function's code pointing at a bundled asset directory.
-    const templateFile = join(outdir, 'HadokuRoute.template.json');
-    expect(existsSync(templateFile), stderr).toBe(true);
-    const template = JSON.parse(readFileSync(templateFile, 'utf8')) as {
-      Resources: Record<string, { Type: string; Metadata?: Record<string, unknown> }>;
-      Outputs: Record<string, unknown>;
-    };
-    const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
-    expect(fn?.Metadata?.['aws:asset:is-bundled']).toBe(true);
-    expect(Object.keys(template.Outputs).sort()).toEqual(['FunctionUrl', 'ParameterName']);
+      // Assess: the template, with the function's code pointing at a bundled asset directory.
+      const templateFile = join(outdir, 'HadokuRoute-prod.template.json');
+      expect(existsSync(templateFile), stderr).toBe(true);
+      const template = JSON.parse(readFileSync(templateFile, 'utf8')) as {
+        Resources: Record<string, { Type: string; Metadata?: Record<string, unknown> }>;
+        Outputs: Record<string, unknown>;
+      };
+      const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+      expect(fn?.Metadata?.['aws:asset:is-bundled']).toBe(true);
+      expect(Object.keys(template.Outputs).sort()).toEqual(['AlarmTopicArn', 'FunctionUrl', 'ParameterName']);
 
-    const assetDir = join(outdir, String(fn?.Metadata?.['aws:asset:path']));
-    const bundle = join(assetDir, 'index.mjs');
-    expect(existsSync(bundle)).toBe(true);
-    expect(existsSync(`${bundle}.map`)).toBe(true);
-    const code = readFileSync(bundle, 'utf8');
-    expect(code).toContain('handler');
-    // The config baked in for a cold start without SSM is the one stored in the parameter.
-    expect(code).toContain(Buffer.from(readFileSync(FIXTURE_CONFIG, 'utf8')).toString('base64'));
+      const assetDir = join(outdir, String(fn?.Metadata?.['aws:asset:path']));
+      const bundle = join(assetDir, 'index.mjs');
+      expect(existsSync(bundle)).toBe(true);
+      expect(existsSync(`${bundle}.map`)).toBe(true);
+      const code = readFileSync(bundle, 'utf8');
+      expect(code).toContain('handler');
+      // The config baked in for a cold start without SSM is the one stored in the parameter.
+      expect(code).toContain(Buffer.from(readFileSync(FIXTURE_CONFIG, 'utf8')).toString('base64'));
+      // The demo apps of apps/index.ts travel in the bundle: their route texts are in the code.
+      for (const marker of APP_MARKERS) expect(code, marker).toContain(marker);
 
-    // Figures for the README and the report.
-    console.info(
-      `cdk synth: ${seconds.toFixed(1)} s; index.mjs ${(statSync(bundle).size / 1024).toFixed(1)} KiB, ` +
-        `index.mjs.map ${(statSync(`${bundle}.map`).size / 1024).toFixed(1)} KiB`,
-    );
-    expect(stderr).not.toMatch(/AwsSolutions-/);
-  });
+      // Figures for the README and the report.
+      console.info(
+        `cdk synth: ${seconds.toFixed(1)} s; index.mjs ${(statSync(bundle).size / 1024).toFixed(1)} KiB, ` +
+          `index.mjs.map ${(statSync(`${bundle}.map`).size / 1024).toFixed(1)} KiB`,
+      );
+      expect(stderr).not.toMatch(/AwsSolutions-/);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
-  it('fails with a one-line message naming the file and the field when the config is invalid', async () => {
-    // Prepare
-    const file = tempConfig(JSON.stringify({ global_priority: '12', providers: { '1': 'https://a.example.com' } }));
+  it.each([
+    ['stage=Prod', 'hadoku-route: context "stage": expected 1-20 of a-z, 0-9 and "-", got "Prod"'],
+    ['alarmEmail=ops', 'hadoku-route: context "alarmEmail": expected an e-mail address, got "ops"'],
+    ['secrets=NOPE', 'hadoku-route: context "secrets": "NOPE" is not a ${VAR} of'],
+  ])(
+    '-c %s fails with one line naming the context key',
+    async (context, message) => {
+      // Act
+      const failure = await run(CDK, ['synth', '--quiet', '-o', outdir, '-c', context, '-c', `LOCAL_BASE=${LOCAL_BASE}`], {
+        cwd: REPO_ROOT,
+        env: offlineEnv(),
+        timeout: 120_000,
+      }).then(
+        () => undefined,
+        (error: unknown) => error as { code: number; stderr: string },
+      );
 
-    // Act
-    const failure = await run(CDK, ['synth', '--quiet', '-o', outdir, '-c', `config=${file}`], {
-      cwd: REPO_ROOT,
-      env: offlineEnv(),
-      timeout: 60_000,
-    }).then(
-      () => undefined,
-      (error: unknown) => error as { code: number; stderr: string },
-    );
+      // Assess: the app's own line; the CLI may add its generic exit line after it.
+      expect(failure?.code).toBe(1);
+      const line = failure?.stderr.split('\n').find((candidate) => candidate.startsWith('hadoku-route: '));
+      expect(line, failure?.stderr).toContain(message);
+      expect(failure?.stderr).not.toMatch(/\n\s+at /);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
-    // Assess
-    expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toContain(`hadoku-route: ${file} is not a valid route config:`);
-    expect(failure?.stderr).toMatch(/global_priority: .*"2"/);
-    // The operator gets the reason, not a stack trace.
-    expect(failure?.stderr).not.toMatch(/\n\s+at /);
-  });
+  it(
+    'fails with a one-line message naming the file and the field when the config is invalid',
+    async () => {
+      // Prepare
+      const file = tempConfig(JSON.stringify({ global_priority: '12', providers: { '1': 'https://a.example.com' } }));
+
+      // Act
+      const failure = await run(CDK, ['synth', '--quiet', '-o', outdir, '-c', `config=${file}`], {
+        cwd: REPO_ROOT,
+        env: offlineEnv(),
+        timeout: 120_000,
+      }).then(
+        () => undefined,
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+
+      // Assess
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toContain(`hadoku-route: ${file} is not a valid route config:`);
+      expect(failure?.stderr).toMatch(/global_priority: .*"2"/);
+      // The operator gets the reason, not a stack trace.
+      expect(failure?.stderr).not.toMatch(/\n\s+at /);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -64,7 +64,7 @@ describe('cdk-nag AwsSolutions', () => {
       // Act + Assess
       expect(() => app.synth()).not.toThrow();
       expect(acknowledgements(app)).toEqual([
-        { path: 'HadokuRoute/Control', id: IAM4_BASIC_EXECUTION, reason: 'control case of this test: shows acknowledgements are read' },
+        { path: 'HadokuRoute-dev/Control', id: IAM4_BASIC_EXECUTION, reason: 'control case of this test: shows acknowledgements are read' },
       ]);
     });
   });

@@ -58,16 +58,30 @@ describe('Class: RouterFunction', () => {
       expect(() => templateOf({ context: { config: file } })).toThrow(/not valid JSON/);
     });
 
-    it('fails synth when the config is over the 4096 bytes of an SSM Standard parameter', () => {
-      // Prepare: valid, but padded with whitespace past the limit.
-      const file = tempConfig(fixtureText.replace('{', `{${' '.repeat(4100)}`));
+    // Two syntheses: slow on a loaded machine.
+    it('picks the SSM tier from the file: Standard up to 4096 bytes, Advanced above', { timeout: 120_000 }, () => {
+      // Prepare: valid, but padded with whitespace past the Standard limit.
+      const padded = fixtureText.replace('{', `{${' '.repeat(4100)}`);
+
+      // Act
+      const standard = build({});
+      const advanced = build({ configText: padded });
+
+      // Assess: CloudFormation owns the tier, so a flip never has to raise it behind its back.
+      standard.hasResourceProperties('AWS::SSM::Parameter', { Tier: 'Standard' });
+      advanced.hasResourceProperties('AWS::SSM::Parameter', { Tier: 'Advanced', Value: padded });
+    });
+
+    it('fails synth when the config is over the 8192 bytes of an SSM Advanced parameter', () => {
+      // Prepare
+      const file = tempConfig(fixtureText.replace('{', `{${' '.repeat(8200)}`));
 
       // Act
       const act = () => templateOf({ context: { config: file } });
 
       // Assess
       expect(act).toThrow(RouteConfigTooLargeError);
-      expect(act).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is \\d+ bytes: over the 4096-byte limit`));
+      expect(act).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is \\d+ bytes: over the 8192-byte limit`));
     });
 
     it('fails synth when the file does not exist, naming it', () => {
@@ -91,10 +105,18 @@ describe('Class: RouterFunction', () => {
 
   describe('Prop validation', () => {
     it.each<[string, Partial<RouterFunctionProps>, RegExp]>([
-      ['a base that is not an http(s) URL', { variables: { LOCAL_BASE: 'ftp://x' } }, /variables\.LOCAL_BASE: expected an absolute http\(s\) URL/],
+      [
+        'a base that is not an http(s) URL',
+        { variables: { LOCAL_BASE: 'ftp://x' } },
+        /variables\.LOCAL_BASE: expected an absolute http\(s\) URL/,
+      ],
       ['a variable the construct sets itself', { variables: { LOCAL_BASE, ROUTE_DRAIN: 'true' } }, /variables\.ROUTE_DRAIN/],
       ['a self that is no provider', { self: '9' }, /self: "9" is not a provider id .*known: 1, 2, 3/],
-      ['a timeout inside the deadline', { timeout: Duration.seconds(8) }, /timeout: must be whole seconds, above the config's largest deadline_ms \(8000 ms\)/],
+      [
+        'a timeout inside the deadline',
+        { timeout: Duration.seconds(8) },
+        /timeout: must be whole seconds, above the config's largest deadline_ms \(8000 ms\)/,
+      ],
       ['a reserved parameter name', { parameterName: '/aws/route' }, /parameterName: "\/aws\/route" is not a valid SSM parameter name/],
       ['a fractional max age', { configMaxAge: Duration.millis(1500) }, /configMaxAge: expected whole seconds >= 1/],
       ['too little memory', { memorySize: 64 }, /memorySize: expected a whole number of MB from 128 to 10240/],

@@ -27,7 +27,10 @@ describe('Class: RouterStack', () => {
         // deadline_ms defaults to 8000: the router answers 504 before Lambda kills it.
         Timeout: 10,
         LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^RouterLogGroup') } },
+        // cdk.json has no reservedConcurrency: the default cost cap.
+        ReservedConcurrentExecutions: 10,
       });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/hadoku-route/dev/router' });
     });
 
     it('gets the parameter name, max age, Powertools names and provider bases in its environment', () => {
@@ -70,10 +73,10 @@ describe('Class: RouterStack', () => {
   });
 
   describe('Resource: AWS::SSM::Parameter', () => {
-    it('holds route-config.json as it is, in the Standard tier', () => {
+    it('holds route-config.json as it is, under the stage, in the Standard tier', () => {
       template.resourceCountIs('AWS::SSM::Parameter', 1);
       template.hasResourceProperties('AWS::SSM::Parameter', {
-        Name: '/hadoku-route/route-config',
+        Name: '/hadoku-route/dev/route-config',
         Type: 'String',
         Tier: 'Standard',
         // Tokens stay unresolved in the stored value: the function resolves them from its env.
@@ -138,7 +141,37 @@ describe('Class: RouterStack', () => {
         Statistic: 'Sum',
         Threshold: 1,
       });
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    });
+
+    it('alarms on throttles and on a high p99 duration (half the largest deadline, 15 minutes)', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Threshold: 1 });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Duration',
+        ExtendedStatistic: 'p99',
+        Threshold: 4000,
+        EvaluationPeriods: 3,
+      });
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    });
+
+    it('notifies the encrypted alarm topic from every alarm, with names that carry the stage', () => {
+      // Act
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, unknown> }>;
+
+      // Assess
+      expect(alarms.map((alarm) => alarm.Properties.AlarmName).sort()).toEqual([
+        'hadoku-route-dev-router-all-providers-failed',
+        'hadoku-route-dev-router-errors',
+        'hadoku-route-dev-router-p99-duration',
+        'hadoku-route-dev-router-throttles',
+      ]);
+      for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: 'hadoku-route-dev-alarms',
+        KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmTopicKey'), 'Arn'] },
+      });
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
   });
 
@@ -208,7 +241,11 @@ describe('Class: RouterStack', () => {
 
       // Assess
       repo.hasResourceProperties('AWS::SSM::Parameter', { Value: readFileSync(file, 'utf8') });
-      expect(environmentOf(repo)).toMatchObject({ LOCAL_BASE, WORKER_BASE: 'https://worker.example.com', LAMBDA_BASE: 'https://pending.invalid' });
+      expect(environmentOf(repo)).toMatchObject({
+        LOCAL_BASE,
+        WORKER_BASE: 'https://worker.example.com',
+        LAMBDA_BASE: 'https://pending.invalid',
+      });
     });
   });
 

@@ -7,6 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll } from 'vitest';
 import type { Env } from '../../shared/index.ts';
 import { RouterStack } from '../../infra/lib/routerStack.ts';
+import { isStageName, stackId } from '../../infra/lib/stageNames.ts';
 
 /** Repository root (cdk.json, package-lock.json). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,6 +48,8 @@ export interface BuildOptions {
   variableSource?: Env;
   /** Run esbuild for real (slower); otherwise bundling is skipped as `cdk` does for unselected stacks. */
   bundle?: boolean;
+  /** App registry instead of the repository's `apps/index.ts`. */
+  registry?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -66,7 +69,10 @@ export function buildStack(options: BuildOptions = {}): { app: App; stack: Route
       ...options.context,
     },
   });
-  const stack = new RouterStack(app, 'HadokuRoute', { variableSource: options.variableSource ?? {} });
+  // Named as infra/bin/app.ts names it; the stage itself is read from context by the stack.
+  const stage = String(options.context?.stage ?? 'dev');
+  const id = isStageName(stage) ? stackId(stage) : 'HadokuRoute-invalid';
+  const stack = new RouterStack(app, id, { variableSource: options.variableSource ?? {}, registry: options.registry });
   return { app, stack };
 }
 

@@ -85,4 +85,14 @@ describe('Function: createRequest', () => {
     expect(isFunctionUrlEvent(baseV2Event)).toBe(true);
     expect(isFunctionUrlEvent({ ...baseV2Event, version: '1.0' })).toBe(false);
   });
+  // SPEC 3.0: Host is only reported; one that is not a single valid host[:port] is refused.
+  it.each(['h/open/api/x?', 'a b', 'one.example,two.example', 'h:99999'])('refuses Host %j with InvalidEventError', (host) => {
+    expect(() => createRequest({ ...baseV2Event, headers: { ...baseV2Event.headers, host } })).toThrow(InvalidEventError);
+  });
+
+  it('never builds the URL from Host', () => {
+    const request = createRequest({ ...baseV2Event, headers: { ...baseV2Event.headers, host: 'other.example:8080' } });
+    expect(new URL(request.url).host).toBe('abc123.lambda-url.eu-west-1.on.aws');
+    expect(request.headers.get('host')).toBe('other.example:8080');
+  });
 });

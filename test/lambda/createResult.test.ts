@@ -54,6 +54,37 @@ describe('Function: createResult', () => {
   it('turns a body too large for a buffered answer into 502 JSON', async () => {
     const result = await createResult(new Response(new Uint8Array(MAX_BUFFERED_BODY_BYTES + 1), { headers: { 'content-type': 'application/octet-stream' } }));
     expect(result.statusCode).toBe(502);
-    expect(JSON.parse(result.body!)).toHaveProperty('error');
+    expect(JSON.parse(result.body!)).toMatchObject({ error: expect.stringContaining(String(MAX_BUFFERED_BODY_BYTES)), limit_bytes: MAX_BUFFERED_BODY_BYTES });
+  });
+
+  it('answers 502 JSON, not a 500, when the body breaks off before it is whole (issue 11 item 9)', async () => {
+    // Prepare
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(100));
+        controller.error(new Error('connection closed mid-body'));
+      },
+    });
+    // Act
+    const result = await createResult(new Response(broken));
+    // Assess
+    expect(result.statusCode).toBe(502);
+    expect(JSON.parse(result.body!)).toMatchObject({ error: expect.stringMatching(/broke off/) });
+  });
+
+  it('stops reading a stream at the limit instead of holding it whole (issue 11 item 8)', async () => {
+    // Prepare: an endless body; reading it whole would never finish.
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1024 * 1024;
+        controller.enqueue(new Uint8Array(1024 * 1024));
+      },
+    });
+    // Act
+    const result = await createResult(new Response(endless));
+    // Assess
+    expect(result.statusCode).toBe(502);
+    expect(pulled).toBeLessThan(MAX_BUFFERED_BODY_BYTES + 4 * 1024 * 1024);
   });
 });

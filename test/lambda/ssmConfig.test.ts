@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { startSsmServer, type SsmServer } from '../../infra/dev/ssmServer.ts';
 import { importBundle, OFFLINE_AWS_ENV, setProcessEnv, type ImportedBundle } from './bundle.ts';
-import { baseV2Event, lambdaContext } from './fixtures.ts';
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { createSecretEnv } from '../../functions/lambda/secretEnv.ts';
+import { baseV2Event, lambdaContext, withMethod } from './fixtures.ts';
 import { startUpstream, type Upstream } from './upstream.ts';
 
 // Config from SSM through the real @aws-sdk/client-ssm and Powertools Parameters, inside the
@@ -12,7 +14,12 @@ import { startUpstream, type Upstream } from './upstream.ts';
 const PARAMETER = '/hadoku/route-config';
 const MAX_AGE_MS = 10_000;
 const config = (priority: string) =>
-  JSON.stringify({ global_priority: priority, routes: { task: { priority } }, providers: { '1': '${UP1}', '2': '${UP2}' }, breaker: false });
+  JSON.stringify({
+    global_priority: priority,
+    routes: { task: { priority } },
+    providers: { '1': '${UP1}', '2': '${UP2}' },
+    breaker: false,
+  });
 const BAKED = config('2');
 
 let bundle: ImportedBundle;
@@ -24,17 +31,32 @@ let restoreOutput: () => void;
 let env: Record<string, string>;
 let clock: number;
 const started: Array<{ close(): void }> = [];
+/** Everything the handlers wrote to stdout/stderr (logs, EMF): searched for leaked secrets. */
+const output: string[] = [];
 
 beforeAll(async () => {
   // Keep Powertools' log lines and EMF out of the test output.
   const streams = [process.stdout, process.stderr];
   const writes = streams.map((stream) => stream.write);
-  for (const stream of streams) stream.write = (() => true) as typeof stream.write;
-  restoreOutput = () => streams.forEach((stream, i) => (stream.write = writes[i]!));
+  const capture = (chunk: unknown): boolean => {
+    output.push(String(chunk));
+    return true;
+  };
+  for (const stream of streams) stream.write = capture as typeof stream.write;
+  restoreOutput = () => {
+    for (const [i, stream] of streams.entries()) stream.write = writes[i]!;
+  };
   restoreEnv = setProcessEnv(OFFLINE_AWS_ENV);
   bundle = await importBundle(BAKED);
   [up1, up2, ssm] = await Promise.all([startUpstream(), startUpstream(), startSsmServer()]);
-  env = { ...OFFLINE_AWS_ENV, AWS_ENDPOINT_URL_SSM: ssm.url, ROUTE_CONFIG_PARAMETER: PARAMETER, UP1: up1.url, UP2: up2.url, ROUTE_SSM_TIMEOUT_MS: '300' };
+  env = {
+    ...OFFLINE_AWS_ENV,
+    AWS_ENDPOINT_URL_SSM: ssm.url,
+    ROUTE_CONFIG_PARAMETER: PARAMETER,
+    UP1: up1.url,
+    UP2: up2.url,
+    ROUTE_SSM_TIMEOUT_MS: '300',
+  };
 });
 
 afterAll(async () => {
@@ -60,6 +82,7 @@ function coldStart(extraEnv: Record<string, string> = {}) {
   started.push(handler);
   const call = (event: LambdaFunctionURLEvent) => handler(event, lambdaContext);
   return {
+    call,
     route: () => call(baseV2Event),
     routeConfig: async () => JSON.parse((await call({ ...baseV2Event, rawPath: '/_config/route', rawQueryString: '' })).body!),
   };
@@ -153,7 +176,10 @@ describe('Lambda config from SSM (bundled handler, real SDK + Powertools)', () =
     const missing = coldStart({ ROUTE_CONFIG_PARAMETER: '/hadoku/nope' });
     const unset = coldStart({ ROUTE_CONFIG_PARAMETER: '' });
     expect(await missing.routeConfig()).toMatchObject({ source: 'baked', last_error: expect.stringMatching(/no config found/) });
-    expect(await unset.routeConfig()).toMatchObject({ source: 'baked', last_error: expect.stringMatching(/ROUTE_CONFIG_PARAMETER is not set/) });
+    expect(await unset.routeConfig()).toMatchObject({
+      source: 'baked',
+      last_error: expect.stringMatching(/ROUTE_CONFIG_PARAMETER is not set/),
+    });
   });
 
   it('rejects an invalid value: last good config kept, reason in last_error, cleared by a good one', async () => {
@@ -177,5 +203,161 @@ describe('Lambda config from SSM (bundled handler, real SDK + Powertools)', () =
     expect(rejected.last_error).toMatch(/providers\.1|typo/);
     expect(notJson).toMatchObject({ version: good.version, last_error: expect.stringMatching(/rejected ssm config/) });
     expect(fixed).toMatchObject({ source: 'ssm', last_error: null, apps: { task: { order: ['2'] } } });
+  });
+});
+
+describe('Secret ${VAR}s from SSM SecureString (bundled handler, real SDK + Powertools)', () => {
+  const SECRET_PARAMETER = '/hadoku-route/test/secrets/ADMIN_KEY';
+  const SECRET = 'hunter2-from-securestring';
+  const ROTATED = 'hunter3-rotated-value';
+  const withAuth = () =>
+    JSON.stringify({
+      routes: { task: { priority: '1', auth: { header: 'X-Admin-Key', value: '${ADMIN_KEY}' } } },
+      providers: { '1': '${UP1}' },
+      breaker: false,
+    });
+  const secretEnv = { ROUTE_SECRET_PARAMETERS: `ADMIN_KEY=${SECRET_PARAMETER}`, ADMIN_KEY: 'plain-env-value-ignored' };
+  const post = (key?: string) => ({
+    ...withMethod(baseV2Event, 'POST'),
+    headers: { ...baseV2Event.headers, ...(key ? { 'x-admin-key': key } : {}) },
+  });
+
+  beforeEach(() => {
+    ssm.put(PARAMETER, withAuth());
+    ssm.put(SECRET_PARAMETER, SECRET);
+    output.length = 0;
+  });
+
+  it('enforces the key read from SSM, not a same-named plain variable', async () => {
+    // Prepare
+    const lambda = coldStart(secretEnv);
+    // Act
+    const keyless = await lambda.call(post());
+    const plain = await lambda.call(post('plain-env-value-ignored'));
+    const keyed = await lambda.call(post(SECRET));
+    // Assess
+    expect([keyless.statusCode, plain.statusCode, keyed.statusCode]).toEqual([401, 401, 200]);
+  });
+
+  it('picks up a rotated secret with the next config read (max-age)', async () => {
+    // Prepare
+    const lambda = coldStart(secretEnv);
+    expect((await lambda.call(post(SECRET))).statusCode).toBe(200);
+    // Act
+    ssm.put(SECRET_PARAMETER, ROTATED);
+    clock += MAX_AGE_MS;
+    const old = await lambda.call(post(SECRET));
+    const rotated = await lambda.call(post(ROTATED));
+    // Assess
+    expect([old.statusCode, rotated.statusCode]).toEqual([401, 200]);
+  });
+
+  it('keeps the last good secret (and config) while SSM fails', async () => {
+    // Prepare
+    const lambda = coldStart(secretEnv);
+    expect((await lambda.call(post(SECRET))).statusCode).toBe(200);
+    // Act
+    ssm.mode = 'outage';
+    clock += MAX_AGE_MS;
+    const during = await lambda.call(post(SECRET));
+    const state = await lambda.routeConfig();
+    // Assess
+    expect(during.statusCode).toBe(200);
+    expect(state.last_error).toContain(SECRET_PARAMETER);
+  });
+
+  /** A cold start whose baked config (the repository's, in production) uses the secret too. */
+  function coldStartBakedWithAuth(extraEnv: Record<string, string> = {}) {
+    const handler = bundle.module.createHandler({ env: { ...env, ...secretEnv, ...extraEnv }, now: () => clock, baked: withAuth() });
+    started.push(handler);
+    return (event: LambdaFunctionURLEvent) => handler(event, lambdaContext);
+  }
+
+  it('fails closed on a cold start with the secret unreadable: never routes with a missing key', async () => {
+    // Prepare
+    ssm.mode = 'outage';
+    const call = coldStartBakedWithAuth();
+    up1.received.length = 0;
+    // Act
+    const keyless = await call(post());
+    const plain = await call(post('plain-env-value-ignored'));
+    // Assess
+    expect(keyless.statusCode).toBeGreaterThanOrEqual(500);
+    expect(plain.statusCode).toBeGreaterThanOrEqual(500);
+    expect(up1.received).toHaveLength(0);
+  });
+
+  it('never shows a secret value in /_config/route, errors or logs', async () => {
+    // Prepare
+    const lambda = coldStart(secretEnv);
+    await lambda.call(post(SECRET));
+    ssm.put(PARAMETER, '{ "routes": ');
+    clock += MAX_AGE_MS;
+    // Act
+    const state = JSON.stringify(await lambda.routeConfig());
+    ssm.mode = 'outage';
+    clock += MAX_AGE_MS;
+    const failing = JSON.stringify(await lambda.routeConfig());
+    // Assess
+    for (const text of [state, failing, output.join('')]) expect(text).not.toContain(SECRET);
+  });
+
+  it.each([
+    [
+      'a malformed ROUTE_SECRET_PARAMETERS',
+      { ROUTE_SECRET_PARAMETERS: 'ADMIN_KEY' },
+      /ROUTE_SECRET_PARAMETERS: \W{1,2}ADMIN_KEY\W{1,2} is not VAR=/,
+    ],
+    [
+      'a secret parameter that does not exist',
+      { ROUTE_SECRET_PARAMETERS: 'ADMIN_KEY=/hadoku-route/test/secrets/NOPE' },
+      /\/hadoku-route\/test\/secrets\/NOPE/,
+    ],
+  ])('reports %s as last_error and routes nothing unauthenticated', async (_name, extra, message) => {
+    // Prepare
+    const call = coldStartBakedWithAuth(extra);
+    up1.received.length = 0;
+    // Act
+    const keyless = await call(post());
+    const logged = output.join('');
+    // Assess: refused (401 or 5xx), never forwarded keyless
+    expect(keyless.statusCode === 401 || keyless.statusCode! >= 500, String(keyless.statusCode)).toBe(true);
+    expect(up1.received).toHaveLength(0);
+    expect(logged).toMatch(message);
+  });
+});
+
+describe('Function: createSecretEnv', () => {
+  it('reads each secret with decryption, bypassing the Powertools cache, and keeps the last good value on failure', async () => {
+    // Prepare
+    const calls: Array<{ name: string; options: unknown }> = [];
+    let fail = false;
+    const provider = {
+      get: async (name: string, options: unknown) => {
+        calls.push({ name, options });
+        if (fail) throw new Error('ThrottlingException');
+        return 'v1';
+      },
+    } as unknown as SSMProvider;
+    const secrets = createSecretEnv({
+      env: { KEY: 'plain', OTHER: 'x' },
+      secrets: [{ variable: 'KEY', parameter: '/p/KEY' }],
+      provider,
+      maxAgeSeconds: 10,
+    });
+    // Act
+    const before = secrets.env.KEY;
+    const changed = await secrets.refresh();
+    fail = true;
+    const failure = await secrets.refresh().then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    // Assess
+    expect(before).toBeUndefined();
+    expect(changed).toBe(true);
+    expect(calls[0]).toEqual({ name: '/p/KEY', options: { decrypt: true, maxAge: 10, forceFetch: true } });
+    expect(secrets.env).toEqual({ KEY: 'v1', OTHER: 'x' });
+    expect(failure).toMatch(/\/p\/KEY \(Error: ThrottlingException\)/);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigManager, ConfigUnavailableError, ConfigValidationError, type ConfigRead } from '../../shared/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { ConfigManager, ConfigSourceError, ConfigUnavailableError, ConfigValidationError, type ConfigRead } from '../../shared/index.ts';
 
 const good = (priority = '1') => JSON.stringify({ providers: { '1': 'http://one.test', '2': 'http://two.test' }, global_priority: priority });
 
@@ -74,6 +74,37 @@ describe('Class: ConfigManager (SPEC 7)', () => {
       const manager = new ConfigManager({ source: 'kv', read, env: {}, log: () => {} });
       await expect(manager.current()).rejects.toBeInstanceOf(ConfigUnavailableError);
     });
+
+    it('a store that is emptied keeps the last good config and names the problem', async () => {
+      let now = 0;
+      const { state, read } = store(good('2'));
+      const manager = new ConfigManager({ source: 'kv', read, env: {}, maxAgeMs: 1000, now: () => now, log: () => {} });
+      await manager.current();
+      state.value = null;
+      now = 1000;
+      expect((await manager.current()).globalPriority).toEqual(['2']);
+      expect(manager.status()).toMatchObject({ source: 'kv', last_error: 'no config found in the kv store' });
+    });
+
+    it('an invalid baked config is reported (never silently used) and nothing valid is known', async () => {
+      const lines: Record<string, unknown>[] = [];
+      const manager = new ConfigManager({ source: 'kv', read: async () => null, env: {}, baked: '{"providers": 1}', log: (l) => lines.push(l) });
+      await expect(manager.current()).rejects.toBeInstanceOf(ConfigUnavailableError);
+      expect(lines.map((l) => l.msg)).toEqual(['config_rejected', 'baked_config_invalid']);
+      expect(lines[1]).toMatchObject({ level: 'error', cause: '' });
+    });
+
+    it('without a log option, a rejected reload is written to console.error as one JSON line', async () => {
+      const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        const manager = new ConfigManager({ source: 'ssm', read: async () => null, env: {} });
+        await expect(manager.current()).rejects.toBeInstanceOf(ConfigUnavailableError);
+        expect(spy).toHaveBeenCalledTimes(1);
+        expect(JSON.parse(String(spy.mock.calls[0]![0]))).toMatchObject({ level: 'warn', msg: 'config_rejected', source: 'ssm', keeping: null });
+      } finally {
+        spy.mockRestore();
+      }
+    });
   });
 
   describe('Method: refresh', () => {
@@ -109,6 +140,16 @@ describe('Class: ConfigManager (SPEC 7)', () => {
       const error = await manager.load().catch((e) => e);
       expect(error).toBeInstanceOf(ConfigValidationError);
       expect(error.errors).toHaveLength(2);
+    });
+
+    it.each<[string, () => Promise<ConfigRead | null>, string]>([
+      ['an unreadable store', async () => Promise.reject(new Error('EACCES')), 'cannot read the file config: EACCES'],
+      ['an empty store', async () => null, 'no config found in the file store'],
+    ])('throws ConfigSourceError for %s', async (_name, read, message) => {
+      const manager = new ConfigManager({ source: 'file', read, env: {} });
+      const error = await manager.load().catch((e) => e);
+      expect(error).toBeInstanceOf(ConfigSourceError);
+      expect(error.message).toBe(message);
     });
   });
 });

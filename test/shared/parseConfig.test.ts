@@ -46,6 +46,9 @@ describe('Function: parseConfig', () => {
     expect(parsed.routes.get('a')!.timeoutMs).toBe(50);
     expect(parsed.routes.get('b')!.timeoutMs).toBe(100);
     expect([...parsed.routes.get('b')!.fallbackOn.classes]).toEqual([4]);
+    const own = parseConfig(text({ ...base, fallback_on: ['4xx'], routes: { a: { priority: '1', fallback_on: [502] } } }), env);
+    expect([...own.routes.get('a')!.fallbackOn.classes]).toEqual([]);
+    expect([...own.routes.get('a')!.fallbackOn.codes]).toEqual([502]);
     expect(parsed.unlisted.timeoutMs).toBe(100);
   });
 
@@ -61,7 +64,7 @@ describe('Function: parseConfig', () => {
       ['duplicated id', { ...base, routes: { task: { priority: '121' } } }, 'routes.task.priority: provider id "1" appears twice'],
       ['not an absolute URL', { providers: { '1': 'api.hadoku.me' } }, 'providers.1: "api.hadoku.me" is not an absolute http(s) URL'],
       ['not http(s)', { providers: { '1': 'ftp://x.example' } }, 'providers.1: "ftp://x.example" scheme must be http or https'],
-      ['credentials', { providers: { '1': 'https://u:p@x.example' } }, 'providers.1: "https://u:p@x.example" must not carry credentials'],
+      ['credentials (never shown)', { providers: { '1': 'https://u:p@x.example' } }, 'providers.1: "https://<credentials>@x.example" must not carry credentials'],
       ['query', { providers: { '1': 'https://x.example/?a=1' } }, 'must not carry a query'],
       ['fragment', { providers: { '1': 'https://x.example/#f' } }, 'must not carry a fragment'],
       ['unresolved ${VAR}', { providers: { '1': '${NOPE_BASE}' } }, 'providers.1: ${NOPE_BASE} is not set in the environment'],
@@ -77,11 +80,19 @@ describe('Function: parseConfig', () => {
       ['breaker true', { ...base, breaker: true }, 'breaker: expected one of false'],
       ['backend_source value', { ...base, backend_source: 'name' }, 'backend_source: expected one of "url", "id", "off"'],
       ['auth without value', { ...base, routes: { task: { priority: '1', auth: { header: 'X-Admin-Key' } } } }, 'routes.task.auth.value: required'],
-      ['not JSON', '{"providers": ', '(root): not valid JSON'],
+      ['not JSON', '{"providers": ', 'providers: not valid JSON at line 1, column 15'],
       ['not an object', '[]', '(root): expected an object, got array'],
+      ['an id when no provider is known', { providers: {}, global_priority: '1' }, 'global_priority: unknown provider id "1" in "1" (known: none)'],
+      // A route that is not an object is named, and the other routes are still checked in the same run.
+      ['a route that is not an object', { ...base, routes: { task: 5, watch: { priority: '9' } } }, 'routes.task: expected an object, got number'],
+      ['...beside the problems of the other routes', { ...base, routes: { task: 5, watch: { priority: '9' } } }, 'routes.watch.priority: unknown provider id "9"'],
     ])('%s', (_name, config, message) => {
       expect(errorsOf(config).join('\n')).toContain(message);
     });
+  });
+
+  it('a ${VAR} set to the empty string counts as not set', () => {
+    expect(errorsOf({ providers: { '1': '${EMPTY_BASE}' } }, { EMPTY_BASE: '' })).toContain('providers.1: ${EMPTY_BASE} is not set in the environment');
   });
 
   it('lists every error at once', () => {
@@ -122,6 +133,41 @@ describe('Function: parseConfig', () => {
     expect(parsed.routes.get('task')!.auth).toEqual({ header: 'X-Admin-Key', value: 's3cret', methods: null });
   });
 
+  describe('SPEC 1: no secret in any message (issue 11 item 6)', () => {
+    const secrets = { PASS: 'hunter2-pw', BASE: 'http://admin:hunter2-pw@127.0.0.1:9', MODE: 'name-secret', PRIO: '17' };
+    // [what, config text, must name, never shown]
+    it.each([
+      [
+        'a secret typed without quotes: field, line and column, no snippet',
+        '{\n  "providers": { "1": "http://a" },\n  "routes": { "t": { "priority": "1",\n    "auth": { "header": "X", "value": s3cret, "methods": ["POST"] } } }\n}',
+        /routes\.t\.auth\.value: not valid JSON at line 4, column 39/,
+        /s3cret|cret, "m/,
+      ],
+      ['a truncated text', '{"providers": {"1": "http://hunter2-pw', /providers\.1: not valid JSON at line 1/, /hunter2/],
+      ['credentials from a variable', text({ providers: { '1': 'http://admin:${PASS}@127.0.0.1:9' } }), /providers\.1: "http:\/\/<credentials from \$\{PASS\}>@127\.0\.0\.1:9"/, /hunter2/],
+      ['a whole URL from a variable', text({ providers: { '1': '${BASE}' } }), /providers\.1: "\$\{BASE\}" must not carry credentials/, /hunter2/],
+      ['an enum from a variable', text({ ...base, backend_source: '${MODE}' }), /backend_source: expected one of .* got "\$\{MODE\}"/, /name-secret/],
+      ['a priority from a variable', text({ ...base, global_priority: '${PRIO}' }), /global_priority: unknown provider id "7"/, /"17"/],
+    ])('%s', (_what, config, names, hidden) => {
+      // Act
+      const message = errorsOf(config, { ...env, ...secrets }).join('\n');
+      // Assess
+      expect(message).toMatch(names);
+      expect(message).not.toMatch(hidden);
+    });
+
+    it('keeps no engine error as cause (its message quotes the text)', () => {
+      let caught: unknown;
+      try {
+        parseConfig('{"a": s3cret}', env);
+      } catch (error) {
+        caught = error;
+      }
+      expect((caught as Error).cause).toBeUndefined();
+      expect(JSON.stringify(caught) + String(caught)).not.toMatch(/s3cret/);
+    });
+  });
+
   it('warns, without rejecting, above the 4096-byte SSM Standard limit', () => {
     const big = text({ ...base, routes: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`app-${i}`, { priority: '123' }])) });
     expect(() => parseConfig(big, env)).not.toThrow();
@@ -134,5 +180,11 @@ describe('Function: parseConfig', () => {
     expect(parseConfig(text(base), env).version).toBe(a);
     expect(parseConfig(text({ ...base, global_priority: '1' }), env).version).not.toBe(a);
     expect(parseConfig(text(base), env, '7').version).toBe('7');
+  });
+});
+
+describe('Function: parseConfig on hostile nesting', () => {
+  it('a config of 20,000 [ is a ConfigValidationError naming line and column, not a RangeError', () => {
+    expect(() => parseConfig(`${'['.repeat(20_000)}x`, {})).toThrow(ConfigValidationError);
   });
 });

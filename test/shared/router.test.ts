@@ -101,6 +101,29 @@ describe('Function: createRouter', () => {
       expect(calls).toHaveLength(0);
     });
 
+    // Issue 11 item 7: reading the body counts against deadline_ms.
+    it.each([
+      ['stalls', false],
+      ['arrives whole, but only after the deadline', true],
+    ])('a body that %s answers 408 JSON with Connection: close, never a 5xx, contacting no one', async (_what, completes) => {
+      // Prepare: a body that sends one piece, then waits past the 200 ms deadline.
+      const { get, calls } = scriptedRouter(cfg({ deadline_ms: 200 }), { '1': 200 });
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('part'));
+          // The router may have cancelled the stream by then: closing it late is then a no-op.
+          if (completes) setTimeout(() => { try { controller.close(); } catch {} }, 300);
+        },
+      });
+      // Act
+      const res = await get('/task/api/x', { method: 'POST', body, duplex: 'half' } as RequestInit);
+      // Assess
+      expect(res.status).toBe(408);
+      expect(res.headers.get('connection')).toBe('close');
+      expect(((await res.json()) as { deadline_ms: number }).deadline_ms).toBe(200);
+      expect(calls).toHaveLength(0);
+    });
+
     it('exhaustion: the last real answer wins (404 everywhere stays 404)', async () => {
       const { get } = scriptedRouter(cfg(), { '1': 404, '2': 404, '3': 404 });
       const res = await get('/task/api/x');

@@ -1,4 +1,4 @@
-import { ConfigManager, MemoryCache, createRouter, type RequestLogEntry, type UpstreamInit } from '../../shared/index.ts';
+import { ConfigManager, MemoryCache, createRouter, type AppRegistry, type RequestLogEntry, type UpstreamInit } from '../../shared/index.ts';
 
 /** What a scripted provider does with one attempt. */
 export type Behaviour = number | 'timeout' | 'refused' | 'reset' | ((url: string, init: UpstreamInit) => Promise<Response> | Response);
@@ -15,7 +15,7 @@ export interface Call {
  * A router over an in-process transport whose providers follow a script. The transport honours
  * the abort signal like a real one, so timeouts and aborts are exercised for real.
  */
-export function scriptedRouter(config: Record<string, unknown>, script: Record<string, Behaviour | Behaviour[]>, opts: { env?: Record<string, string>; self?: string; local?: (r: Request) => Promise<Response>; wall?: () => number } = {}) {
+export function scriptedRouter(config: Record<string, unknown>, script: Record<string, Behaviour | Behaviour[]>, opts: { env?: Record<string, string>; self?: string; local?: (r: Request) => Promise<Response>; apps?: AppRegistry; wall?: () => number } = {}) {
   const calls: Call[] = [];
   const logs: RequestLogEntry[] = [];
   const providers = (config.providers ?? {}) as Record<string, string>;
@@ -35,6 +35,6 @@ export function scriptedRouter(config: Record<string, unknown>, script: Record<s
     return new Response(JSON.stringify({ provider: id }), { status: behaviour, headers: { 'content-type': 'application/json' } });
   };
   const manager = new ConfigManager({ source: 'file', read: async () => ({ text: JSON.stringify(config) }), env: opts.env ?? {} });
-  const router = createRouter({ config: manager, fetch, log: (e) => logs.push(e), self: opts.self, local: opts.local, wallNow: opts.wall, cache: new MemoryCache(100, 1 << 20, opts.wall) });
+  const router = createRouter({ config: manager, fetch, log: (e) => logs.push(e), self: opts.self, local: opts.local, apps: opts.apps, wallNow: opts.wall, cache: new MemoryCache(100, 1 << 20, opts.wall) });
   return { router, calls, logs, manager, get: (path: string, init?: RequestInit) => router.fetch(new Request(`http://router.test${path}`, init)) };
 }

@@ -67,6 +67,15 @@ describe('Function: startStandin', () => {
     expect((await fetch(`${standin.url}/task/api/x`)).status).toBe(200);
   });
 
+  it('answers /_router/health as a router would, following the mode (what flip probes)', async () => {
+    standin = await startStandin({ id: '5' });
+    expect(await (await fetch(`${standin.url}/_router/health`)).json()).toMatchObject({ status: 'ok', provider: '5' });
+    await fetch(`${standin.url}/_standin/mode`, { method: 'POST', body: JSON.stringify({ mode: '503' }) });
+    expect((await fetch(`${standin.url}/_router/health`)).status).toBe(503);
+    await fetch(`${standin.url}/_standin/mode`, { method: 'POST', body: JSON.stringify({ mode: 'hang' }) });
+    await expect(fetch(`${standin.url}/_router/health`, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
+  });
+
   it('rejects an unknown mode with 400', async () => {
     standin = await startStandin({ id: '5' });
     const res = await fetch(`${standin.url}/_standin/mode`, { method: 'POST', body: JSON.stringify({ mode: 'sideways' }) });

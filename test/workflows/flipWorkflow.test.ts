@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSsmServer, type SsmServer } from '../../infra/dev/ssmServer.ts';
@@ -9,27 +11,35 @@ import { repoRoot, runScript } from './workflowFiles.ts';
 // an SSM-protocol server on 127.0.0.1 instead of AWS.
 
 const PARAMETER = '/hadoku-route/route-config';
-const CONFIG = {
+/** Providers 1-3 are one healthy router on loopback (flip probes each before writing). */
+const config = (base: string) => ({
   global_priority: '21',
   routes: { task: { priority: '213' } },
-  providers: { '1': 'https://parent.example', '2': 'https://worker.example', '3': 'https://lambda.example' },
-};
+  providers: { '1': `${base}/one`, '2': `${base}/two`, '3': `${base}/three` },
+});
 const flipPresent = existsSync(join(repoRoot, 'infra', 'cli', 'commands', 'flip.ts'));
 
 describe.skipIf(!flipPresent)('Step: flip.yml flip in SSM, with the real CLI', () => {
   const script = runScript('flip.yml', 'ssm', 'flip');
   let ssm: SsmServer;
   let workspace: Workspace;
+  let healthy: Server;
+  let seeded: ReturnType<typeof config>;
 
   beforeAll(async () => {
     ssm = await startSsmServer();
+    // Answers every health probe 200, as a live router would.
+    healthy = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
+    await new Promise<void>((r) => healthy.listen(0, '127.0.0.1', r));
+    seeded = config(`http://127.0.0.1:${(healthy.address() as AddressInfo).port}`);
   });
   afterAll(async () => {
     await ssm.close();
+    await new Promise((r) => healthy.close(r));
   });
   beforeEach(() => {
     workspace = createWorkspace();
-    ssm.put(PARAMETER, JSON.stringify(CONFIG, null, 2));
+    ssm.put(PARAMETER, JSON.stringify(seeded, null, 2));
   });
   afterEach(() => {
     workspace.remove();

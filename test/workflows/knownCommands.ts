@@ -31,7 +31,19 @@ export const CLI_COMMANDS: Readonly<Record<string, CliCommandSpec>> = {
   history: { flags: ['--target', '--parameter', '--limit'], targets: ['ssm'] },
   rollback: { flags: ['--target', '--parameter', '--to', ...WRITE_FLAGS], targets: ['ssm'] },
   drill: {
-    flags: ['--router', '--disable', '--rate', '--duration', '--mode', '--config', '--path', '--json', '--manual', '--disable-cmd', '--enable-cmd'],
+    flags: [
+      '--router',
+      '--disable',
+      '--rate',
+      '--duration',
+      '--mode',
+      '--config',
+      '--path',
+      '--json',
+      '--manual',
+      '--disable-cmd',
+      '--enable-cmd',
+    ],
     scripts: ['--disable-cmd', '--enable-cmd'],
   },
 };
@@ -47,8 +59,27 @@ export const NPX_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
  * sizes). Anything else must be an npm script, an installed binary or the CLI.
  */
 export const SHELL_TOOLS: ReadonlySet<string> = new Set([
-  '[', '[[', 'echo', 'printf', 'exit', 'continue', 'true', 'false', 'test', 'sleep', 'cat', 'tee', 'jq',
-  'grep', 'find', 'sort', 'stat', 'gzip', 'wc', 'mkdir',
+  '[',
+  '[[',
+  'echo',
+  'printf',
+  'exit',
+  'continue',
+  'true',
+  'false',
+  'test',
+  'sleep',
+  'cat',
+  'tee',
+  'jq',
+  'grep',
+  'find',
+  'sort',
+  'stat',
+  'gzip',
+  'wc',
+  'mkdir',
+  'git',
 ]);
 
 /** What a workflow's commands are checked against: this repository's scripts and binaries. */
@@ -150,5 +181,11 @@ export function cliUsage(words: readonly string[]): { sub: string; flags: string
   else if (words[0] === 'node' && words[1] === 'bin/hadoku-route.js') args = words.slice(2);
   else if (words[0] === 'npx' && words[1] === 'hadoku-route') args = words.slice(2);
   if (args === undefined || args[0] === undefined) return undefined;
-  return { sub: args[0], flags: args.slice(1).filter((arg) => arg.startsWith('--')).map((arg) => arg.split('=')[0]) };
+  return {
+    sub: args[0],
+    flags: args
+      .slice(1)
+      .filter((arg) => arg.startsWith('--'))
+      .map((arg) => arg.split('=')[0]),
+  };
 }

@@ -36,10 +36,12 @@ describe('Workflow run steps', () => {
 });
 
 describe('Workflow cdk deploys', () => {
-  it('name a stack the CDK app creates (infra/bin/app.ts)', () => {
-    // Prepare: the stacks `new XStack(app, 'Id')` in the app entry.
+  it('name the stack the CDK app creates for the stage they pass (infra/bin/app.ts)', async () => {
+    // Prepare: the app names its one stack stackId(stage); the workflows pass STAGE (checked first).
     const app = readFileSync(join(repoRoot, 'infra', 'bin', 'app.ts'), 'utf8');
-    const stacks = [...app.matchAll(/new\s+\w+\(\s*app\s*,\s*'([^']+)'/g)].map((match) => match[1]);
+    const { stackId } = await import('../../infra/lib/stageNames.ts');
+    expect(app).toMatch(/new\s+RouterStack\(\s*app\s*,\s*stackId\(stage\)/);
+    const stacks = [stackId('$STAGE')];
 
     // Act: `npx cdk deploy NAME ...` in every run step.
     const named = runSteps.flatMap((runStep) =>
@@ -52,6 +54,11 @@ describe('Workflow cdk deploys', () => {
     expect(stacks.length).toBeGreaterThan(0);
     expect(named.length).toBeGreaterThan(0);
     expect(named.filter((name) => !stacks.includes(name))).toEqual([]);
+    // ...and each passes that same stage to the app.
+    const deploys = runSteps.flatMap((runStep) =>
+      readShell(runStep.step.run).commands.filter((c) => c.words.slice(0, 3).join(' ') === 'npx cdk deploy'),
+    );
+    for (const command of deploys) expect(command.words).toContain('stage=$STAGE');
   });
 });
 

@@ -16,7 +16,13 @@ import {
 
 /** Secrets and variables the README's "Deploy from CI" section tells the user to create. */
 const DOCUMENTED_SECRETS = ['AWS_DEPLOY_ROLE_ARN', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_ACCOUNT_ID', 'DRILL_ROUTER_URLS'];
-const DOCUMENTED_VARS = ['AWS_REGION', 'ROUTE_CONFIG_PARAMETER', 'LOCAL_BASE', 'WORKER_BASE', 'LAMBDA_BASE'];
+const DOCUMENTED_VARS = ['AWS_REGION', 'ROUTE_CONFIG_PARAMETER', 'LOCAL_BASE', 'WORKER_BASE', 'LAMBDA_BASE', 'ALARM_EMAIL'];
+
+/** The stage-aware Lambda drain commands drill.yml runs (STAGE is the job's checked input). */
+const LAMBDA_DRAIN = {
+  disable: 'npx cdk deploy "HadokuRoute-$STAGE" --require-approval never -c "stage=$STAGE" -c drain=true',
+  enable: 'npx cdk deploy "HadokuRoute-$STAGE" --require-approval never -c "stage=$STAGE" -c drain=false',
+};
 
 const OFFLINE_ENV = {
   WRANGLER_SEND_METRICS: 'false',
@@ -44,32 +50,68 @@ describe('Workflow: ci.yml', () => {
   const job = ci.doc.jobs.test;
   const script = runs(job).join('\n');
 
-  it('runs on pull requests and pushes', () => {
+  it('runs on pull requests and on pushes to main only: a commit is tested once, not once per event', () => {
     // Assess
     expect(Object.keys(ci.doc.on as object).sort()).toEqual(['pull_request', 'push']);
+    expect((ci.doc.on as Record<string, unknown>).push).toEqual({ branches: ['main'] });
   });
 
-  it('sets up Node 22 with the npm cache', () => {
+  it('sets up the Node major the Lambda runs (nodejs24.x, bundle target node24), with the npm cache', () => {
+    // Prepare
+    const construct = readFileSync(join(repoRoot, 'infra', 'lib', 'routerFunction.ts'), 'utf8');
+    const bundling = readFileSync(join(repoRoot, 'functions', 'lambda', 'bundling.ts'), 'utf8');
+
     // Act
-    const setup = job.steps?.find((step) => step.uses?.startsWith('actions/setup-node@'));
+    const setups = workflows.flatMap((workflow) =>
+      Object.values(workflow.doc.jobs).flatMap((each) => (each.steps ?? []).filter((step) => step.uses?.startsWith('actions/setup-node@'))),
+    );
 
     // Assess
-    expect(setup?.with).toMatchObject({ 'node-version': 22, cache: 'npm' });
+    expect(construct).toContain('lambda.Runtime.NODEJS_24_X');
+    expect(bundling).toContain("target: 'node24'");
+    expect(setups.length).toBeGreaterThan(0);
+    for (const setup of setups) expect(setup.with).toMatchObject({ 'node-version': 24, cache: 'npm' });
+  });
+
+  it('cancels superseded pull request runs, never a run on main (it may be deploying) nor a queued one', () => {
+    expect(ci.doc.concurrency).toEqual({
+      group: "ci-${{ github.event_name == 'pull_request' && github.ref || github.sha }}",
+      'cancel-in-progress': "${{ github.event_name == 'pull_request' }}",
+    });
+  });
+
+  it('deploys dev after a push to main, through deploy.yml, only what the push touched, after the tests', () => {
+    // Prepare
+    const deployJob = ci.doc.jobs.deploy as WorkflowJob & { uses?: string; with?: Record<string, unknown>; secrets?: unknown };
+
+    // Assess
+    expect(deployJob.uses).toBe('./.github/workflows/deploy.yml');
+    expect(needsOf(deployJob).sort()).toEqual(['changes', 'test']);
+    expect(deployJob.if).toContain("needs.changes.outputs.target != 'none'");
+    expect(deployJob.with).toEqual({ stage: 'dev', target: '${{ needs.changes.outputs.target }}' });
+    expect(deployJob.secrets).toBe('inherit');
   });
 
   it('installs, tests, synthesises and bundles, in that order', () => {
     // Act
-    const order = ['npm ci', 'npm test', 'npx cdk synth', 'npx wrangler deploy --dry-run --outdir dist/worker', 'GITHUB_STEP_SUMMARY'].map(
-      (needle) => script.indexOf(needle),
-    );
+    const order = [
+      'npm ci',
+      'npm test',
+      'npx cdk synth',
+      'npx wrangler deploy --dry-run --env dev --outdir dist/worker',
+      'GITHUB_STEP_SUMMARY',
+    ].map((needle) => script.indexOf(needle));
 
     // Assess
-    expect(order.every((index) => index >= 0), String(order)).toBe(true);
+    expect(
+      order.every((index) => index >= 0),
+      String(order),
+    ).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
-  it('keeps wrangler and the cdk CLI offline and holds no credentials', () => {
-    // Assess
+  it('keeps wrangler and the cdk CLI offline and holds no credentials of its own', () => {
+    // Assess: the deploy job hands the repository's secrets to deploy.yml, which names them.
     expect(ci.doc.env).toMatchObject(OFFLINE_ENV);
     expect(ci.text).not.toMatch(/secrets\./);
     expect(ci.doc.permissions).toEqual({ contents: 'read' });
@@ -79,17 +121,22 @@ describe('Workflow: ci.yml', () => {
 describe('Workflow: deploy.yml', () => {
   const { jobs } = deploy.doc;
 
-  it('runs on pushes to main and by hand', () => {
-    // Assess
-    expect(deploy.doc.on).toMatchObject({ push: { branches: ['main'] } });
-    expect(Object.keys(deploy.doc.on as object)).toContain('workflow_dispatch');
+  it('is called by ci.yml with a stage, or started by hand for a stage; never on a push of its own', () => {
+    // Assess: its own push trigger would run the tests a second time for the same commit.
+    expect(Object.keys(deploy.doc.on as object).sort()).toEqual(['workflow_call', 'workflow_dispatch']);
+    expect(dispatchInputs(deploy).stage).toMatchObject({ type: 'choice', options: ['dev', 'prod'] });
+    const called = (deploy.doc.on as Record<string, { inputs: Record<string, { required?: boolean }> }>).workflow_call;
+    expect(called.inputs.stage).toMatchObject({ required: true });
   });
 
-  it('deploys only after the tests', () => {
+  it("deploys only after tests: its own when started by hand, the caller's when called", () => {
     // Assess
     expect(runs(jobs.test)).toEqual(expect.arrayContaining(['npm ci', 'npm test']));
+    expect(jobs.test.if).toBe("github.event_name == 'workflow_dispatch'");
     expect(needsOf(jobs.lambda)).toEqual(['test']);
     expect(needsOf(jobs.worker)).toEqual(['test']);
+    for (const job of [jobs.lambda, jobs.worker])
+      expect(job.if).toContain("(needs.test.result == 'success' || needs.test.result == 'skipped')");
   });
 
   it('keeps the two deploys independent: neither waits for the other, so one failing never stops the other', () => {
@@ -100,9 +147,9 @@ describe('Workflow: deploy.yml', () => {
     for (const job of [jobs.lambda, jobs.worker]) expect(job.if ?? '').not.toMatch(/needs\.(lambda|worker)/);
   });
 
-  it('never runs two deploys at once, and never cancels one half-way', () => {
+  it('never runs two deploys of one stage at once, and never cancels one half-way', () => {
     // Assess
-    expect(deploy.doc.concurrency).toEqual({ group: 'hadoku-route-production', 'cancel-in-progress': false });
+    expect(deploy.doc.concurrency).toEqual({ group: 'hadoku-route-${{ inputs.stage }}', 'cancel-in-progress': false });
   });
 
   it('deploys the Lambda with cdk deploy and AWS credentials from OIDC', () => {
@@ -113,8 +160,10 @@ describe('Workflow: deploy.yml', () => {
     // Assess
     expect(lambda.permissions).toMatchObject({ 'id-token': 'write' });
     expect(credentials?.with).toMatchObject({ 'role-to-assume': '${{ secrets.AWS_DEPLOY_ROLE_ARN }}' });
-    expect(runs(lambda)).toContain('npx cdk deploy HadokuRoute --require-approval never --outputs-file cdk-outputs.json');
-    expect(environmentOf(lambda)).toBe('aws-production');
+    expect(runs(lambda).join('\n')).toContain(
+      'npx cdk deploy "HadokuRoute-$STAGE" -c "stage=$STAGE" "${alarm[@]}" --require-approval never --outputs-file cdk-outputs.json',
+    );
+    expect(environmentOf(lambda)).toBe('aws-${{ inputs.stage }}');
   });
 
   it('writes the Function URL to the job summary and the environment', () => {
@@ -129,14 +178,14 @@ describe('Workflow: deploy.yml', () => {
   it('deploys the Worker with wrangler deploy and the Cloudflare secrets', () => {
     // Prepare
     const worker = jobs.worker;
-    const step = worker.steps?.find((candidate) => candidate.run === 'npx wrangler deploy');
+    const step = worker.steps?.find((candidate) => candidate.run === 'npx wrangler deploy --env "$STAGE"');
 
     // Assess
     expect(step?.env).toMatchObject({
       CLOUDFLARE_API_TOKEN: '${{ secrets.CLOUDFLARE_API_TOKEN }}',
       CLOUDFLARE_ACCOUNT_ID: '${{ secrets.CLOUDFLARE_ACCOUNT_ID }}',
     });
-    expect(environmentOf(worker)).toBe('cloudflare-production');
+    expect(environmentOf(worker)).toBe('cloudflare-${{ inputs.stage }}');
   });
 
   it('always ends with a summary of which deploy succeeded', () => {
@@ -194,14 +243,16 @@ describe('Workflow: drill.yml', () => {
     // Assess
     expect(drillRun).toContain("--disable-cmd 'npx wrangler deploy --var ROUTE_DRAIN:true'");
     expect(drillRun).toContain("--enable-cmd 'npx wrangler deploy --var ROUTE_DRAIN:false'");
-    expect(drillRun).toContain("--disable-cmd 'npx cdk deploy HadokuRoute --require-approval never -c drain=true'");
-    expect(drillRun).toContain("--enable-cmd 'npx cdk deploy HadokuRoute --require-approval never -c drain=false'");
+    expect(drillRun).toContain(`--disable-cmd '${LAMBDA_DRAIN.disable}'`);
+    expect(drillRun).toContain(`--enable-cmd '${LAMBDA_DRAIN.enable}'`);
+    // wrangler takes its --env from CLOUDFLARE_ENV: the Worker commands drain the chosen stage.
+    expect(job.env?.CLOUDFLARE_ENV).toBe('${{ inputs.stage }}');
   });
 
   it('restores again whenever the drill may not have: failure, cancel or an error exit', () => {
     // Assess
     expect(step('restore-worker')?.run).toBe('npx wrangler deploy --var ROUTE_DRAIN:false');
-    expect(step('restore-lambda')?.run).toBe('npx cdk deploy HadokuRoute --require-approval never -c drain=false');
+    expect(step('restore-lambda')?.run).toBe(LAMBDA_DRAIN.enable);
     for (const id of ['restore-worker', 'restore-lambda']) {
       expect(step(id)?.if).toMatch(/^always\(\) && /);
       expect(step(id)?.if).toContain("steps.drill.outcome != 'success' || steps.drill.outputs.status != '0'");
@@ -214,23 +265,27 @@ describe('Workflow: drill.yml', () => {
     expect(step('judge')?.if).toMatch(/^always\(\)/);
   });
 
-  it('shares the deploy concurrency group: draining is a redeploy', () => {
+  it('shares the deploy concurrency group of its stage: draining is a redeploy', () => {
     // Assess
     expect(drill.doc.concurrency).toEqual(deploy.doc.concurrency);
   });
 
-  it.skipIf(!existsSync(join(repoRoot, 'infra', 'drill', 'disabler.ts')))('uses exactly the drain commands the CLI documents', async () => {
-    // Prepare
-    const { DRAIN_COMMANDS } = await import('../../infra/drill/disabler.ts');
+  it.skipIf(!existsSync(join(repoRoot, 'infra', 'drill', 'disabler.ts')))(
+    'uses the drain commands the CLI documents (the Lambda ones with the stage)',
+    async () => {
+      // Prepare
+      const { DRAIN_COMMANDS } = await import('../../infra/drill/disabler.ts');
 
-    // Assess
-    for (const { disable, enable } of [DRAIN_COMMANDS.worker, DRAIN_COMMANDS.lambda]) {
-      expect(drillRun).toContain(`--disable-cmd '${disable}'`);
-      expect(drillRun).toContain(`--enable-cmd '${enable}'`);
-    }
-    expect(step('restore-worker')?.run).toBe(DRAIN_COMMANDS.worker.enable);
-    expect(step('restore-lambda')?.run).toBe(DRAIN_COMMANDS.lambda.enable);
-  });
+      // Assess: the Worker commands exactly; the Lambda ones drain with the same switch, on the
+      // stage's stack (HadokuRoute-<stage>), since one stack per stage exists.
+      expect(drillRun).toContain(`--disable-cmd '${DRAIN_COMMANDS.worker.disable}'`);
+      expect(drillRun).toContain(`--enable-cmd '${DRAIN_COMMANDS.worker.enable}'`);
+      expect(step('restore-worker')?.run).toBe(DRAIN_COMMANDS.worker.enable);
+      expect(DRAIN_COMMANDS.lambda.disable).toMatch(/^npx cdk deploy \S+ --require-approval never .*-c drain=true$/);
+      expect(LAMBDA_DRAIN.disable).toMatch(/-c drain=true$/);
+      expect(DRAIN_COMMANDS.lambda.enable).toMatch(/-c drain=false$/);
+    },
+  );
 
   it('hands the Cloudflare token only to Worker drills', () => {
     // Assess
@@ -241,10 +296,15 @@ describe('Workflow: drill.yml', () => {
 
 describe('Every cdk synth and deploy', () => {
   // The stack refuses to synthesise while a ${VAR} of route-config.json has no value.
-  const variables = [...new Set([...readFileSync(join(repoRoot, 'route-config.json'), 'utf8').matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]))];
+  const variables = [
+    ...new Set([...readFileSync(join(repoRoot, 'route-config.json'), 'utf8').matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1])),
+  ];
 
   it.each([
-    ['ci.yml cdk synth step', () => ({ ...ci.doc.jobs.test.env, ...ci.doc.jobs.test.steps?.find((step) => step.run?.startsWith('npx cdk synth'))?.env })],
+    [
+      'ci.yml cdk synth step',
+      () => ({ ...ci.doc.jobs.test.env, ...ci.doc.jobs.test.steps?.find((step) => step.run?.startsWith('npx cdk synth'))?.env }),
+    ],
     ['deploy.yml lambda job', () => ({ ...deploy.doc.jobs.lambda.env })],
     ['drill.yml drill job', () => ({ ...drill.doc.jobs.drill.env })],
   ])('%s gives a value to every ${VAR} in route-config.json', (_where, envOf) => {
@@ -272,6 +332,11 @@ describe('All workflows', () => {
       expect(workflow.doc.permissions, workflow.file).toEqual({ contents: 'read' });
       for (const [jobId, job] of Object.entries(workflow.doc.jobs)) {
         const label = `${workflow.file} > ${jobId}`;
+        // A job that calls deploy.yml must grant what its Lambda job needs (a called workflow can only narrow).
+        if ((job as { uses?: string }).uses === './.github/workflows/deploy.yml') {
+          expect(job.permissions, label).toEqual({ contents: 'read', 'id-token': 'write' });
+          continue;
+        }
         for (const step of awsCredentialSteps(job)) {
           expect(job.permissions, label).toEqual({ contents: 'read', 'id-token': 'write' });
           expect(step.with?.['role-to-assume'], label).toBe('${{ secrets.AWS_DEPLOY_ROLE_ARN }}');

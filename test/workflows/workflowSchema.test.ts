@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { validateWorkflow } from '@action-validator/core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkflow, loadWorkflows, runStepsOf, workflowFileNames } from './workflowFiles.ts';
+import { parse } from 'yaml';
+import { loadWorkflow, loadWorkflows, repoRoot, runStepsOf, workflowFileNames } from './workflowFiles.ts';
 
 const workflows = loadWorkflows();
 const runSteps = workflows.flatMap(runStepsOf);
@@ -61,14 +64,42 @@ describe('Workflow files', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('every action is pinned to a major version or a commit', () => {
+  it('every action is pinned to a full commit SHA, its release tag in a comment (a tag can be moved)', () => {
     // Act
     const uses = workflows.flatMap((workflow) =>
-      Object.values(workflow.doc.jobs).flatMap((job) => (job.steps ?? []).flatMap((step) => (step.uses ? [step.uses] : []))),
+      [...workflow.text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)].map((m) => ({ file: workflow.file, action: m[1]!, rest: m[2]! })),
     );
+    const remote = uses.filter((use) => !use.action.startsWith('./'));
 
     // Assess
-    expect(uses.length).toBeGreaterThan(0);
-    for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+    expect(remote.length).toBeGreaterThan(0);
+    for (const use of remote) {
+      expect(use.action, use.file).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      expect(use.rest, `${use.file} ${use.action}`).toMatch(/^\s+# v\d+\.\d+\.\d+$/);
+    }
+    // One SHA per action everywhere, so Dependabot's bump is one change.
+    const shas = new Map<string, Set<string>>();
+    for (const use of remote) {
+      const [name, sha] = use.action.split('@') as [string, string];
+      shas.set(name, (shas.get(name) ?? new Set()).add(sha));
+    }
+    for (const [name, set] of shas) expect(set.size, name).toBe(1);
+  });
+});
+
+describe('Dependabot (.github/dependabot.yml)', () => {
+  const config = parse(readFileSync(join(repoRoot, '.github', 'dependabot.yml'), 'utf8')) as {
+    version: number;
+    updates: Array<{ 'package-ecosystem': string; directory: string; schedule: { interval: string } }>;
+  };
+
+  it('updates the pinned actions and the npm dependencies, from the repository root', () => {
+    // Assess
+    expect(config.version).toBe(2);
+    expect(config.updates.map((update) => update['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
+    for (const update of config.updates) {
+      expect(update.directory).toBe('/');
+      expect(['daily', 'weekly', 'monthly']).toContain(update.schedule.interval);
+    }
   });
 });

@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWorkspace, runStepScript, type Workspace } from './runStep.ts';
-import { runScript } from './workflowFiles.ts';
+import { loadWorkflow, runScript } from './workflowFiles.ts';
 
 // The glue scripts of the workflows, run for real with bash as the runner runs them, on files
 // shaped like what cdk, wrangler and `hadoku-route drill --json` leave behind.
@@ -92,7 +95,13 @@ describe('Step: deploy.yml Worker URL', () => {
       'wrangler-output.ndjson',
       [
         { version: 1, type: 'wrangler-session', wrangler_version: '4.164.0' },
-        { version: 1, type: 'deploy', worker_name: 'hadoku-route', version_id: 'v-123', targets: ['hadoku.me/*', 'https://hadoku-route.acct.workers.dev'] },
+        {
+          version: 1,
+          type: 'deploy',
+          worker_name: 'hadoku-route',
+          version_id: 'v-123',
+          targets: ['hadoku.me/*', 'https://hadoku-route.acct.workers.dev'],
+        },
       ]
         .map((line) => JSON.stringify(line))
         .join('\n'),
@@ -159,12 +168,18 @@ describe('Step: deploy.yml summary', () => {
 
   it('reports skipped deploys after failed tests', async () => {
     // Act
-    const result = await runStepScript(script, workspace, { TESTS: 'failure', LAMBDA: 'skipped', WORKER: 'skipped', FUNCTION_URL: '', WORKER_URL: '' });
+    const result = await runStepScript(script, workspace, {
+      TESTS: 'failure',
+      LAMBDA: 'skipped',
+      WORKER: 'skipped',
+      FUNCTION_URL: '',
+      WORKER_URL: '',
+    });
 
     // Assess
     expect(result.status).toBe(0);
     expect(result.summary).toContain('| tests | failure | |');
-    expect(result.summary).toContain('| Lambda (cdk deploy) | skipped (tests failed or not requested) |');
+    expect(result.summary).toContain('| Lambda (cdk deploy) | skipped (tests failed, or not touched / not requested) |');
   });
 });
 
@@ -205,6 +220,7 @@ describe('Step: flip.yml input check', () => {
 describe('Step: drill.yml input check', () => {
   const script = runScript('drill.yml', 'drill', 'check-inputs');
   const valid = {
+    STAGE: 'prod',
     GITHUB_REF: 'refs/heads/main',
     ROUTER_URLS: 'https://hadoku.me https://abc.lambda-url.eu-west-1.on.aws',
     PROVIDER_ID: '2',
@@ -219,6 +235,7 @@ describe('Step: drill.yml input check', () => {
 
   it.each([
     ['another branch', { GITHUB_REF: 'refs/heads/feature' }, 'run the drill from main'],
+    ['a stage that is no stage name', { STAGE: 'Prod;rm' }, 'stage must match'],
     ['no router', { ROUTER_URLS: '' }, 'no router URL'],
     ['a router that is not a URL', { ROUTER_URLS: 'hadoku.me' }, 'not an http(s) URL'],
     ['a long provider id', { PROVIDER_ID: '23' }, 'provider_id must be one provider id'],
@@ -244,8 +261,15 @@ describe('Step: drill.yml judge', () => {
     if (index > 0) workspace.write(`drill/${index}.log`, 'drill log line\n');
     workspace.write(`drill/${index}.rc`, `${rc}\n`);
   };
-  const env = (): Record<string, string> => ({ DRILL_DIR: `${workspace.dir}/drill`, DISABLE: 'worker', PROVIDER_ID: '2', DURATION: '1' });
-  const report = (failed: number, failedGet: number) => JSON.stringify({ sent: 4800, failed, failed_idempotent: failedGet, moved_back: true });
+  const env = (): Record<string, string> => ({
+    DRILL_DIR: `${workspace.dir}/drill`,
+    STAGE: 'prod',
+    DISABLE: 'worker',
+    PROVIDER_ID: '2',
+    DURATION: '1',
+  });
+  const report = (failed: number, failedGet: number) =>
+    JSON.stringify({ sent: 4800, failed, failed_idempotent: failedGet, moved_back: true });
 
   it('passes when no request was lost through any router', async () => {
     // Prepare
@@ -257,7 +281,7 @@ describe('Step: drill.yml judge', () => {
 
     // Assess
     expect(result.status, result.stdout + result.stderr).toBe(0);
-    expect(result.summary).toContain('Drained: the worker deployment, provider 2.');
+    expect(result.summary).toContain('Drained: the worker deployment of stage prod, provider 2.');
     expect(result.summary).toContain('| https://hadoku.me | 4800 | 0 | 0 | true | 0 |');
     expect(result.summary).toContain('| https://abc.lambda-url.eu-west-1.on.aws | 4800 | 0 | 0 | true | 0 |');
     expect(result.summary).toContain('"failed_idempotent": 0');
@@ -335,5 +359,132 @@ describe('Step: drill.yml drill', () => {
     expect(judged.status).toBe(1);
     expect(judged.stdout).toContain('drill against https://hadoku.me printed no JSON with a numeric "failed" (exit 1)');
     expect(judged.stdout).toContain('drill against https://abc.lambda-url.eu-west-1.on.aws printed no JSON');
+  });
+});
+
+describe('Step: deploy.yml stage check', () => {
+  it.each([
+    ['lambda', 'dev', 0],
+    ['worker', 'prod', 0],
+    ['lambda', 'Prod', 1],
+    ['worker', '', 1],
+    ['lambda', 'prod --force', 1],
+    ['worker', 'a'.repeat(21), 1],
+  ])('%s job with stage "%s" exits %i', async (job, stage, status) => {
+    // Act
+    const result = await runStepScript(runScript('deploy.yml', job, 'check-stage'), workspace, { STAGE: stage });
+
+    // Assess
+    expect(result.status).toBe(status);
+    if (status === 1) expect(result.stdout).toContain('::error::stage must match');
+  });
+});
+
+describe('Step: ci.yml path filter', () => {
+  const script = runScript('ci.yml', 'changes', 'diff');
+
+  /** A git repository with one commit holding `files`, then one touching `changed`; returns both SHAs. */
+  function pushOf(changed: string[]): { BEFORE: string; AFTER: string } {
+    const git = (...args: string[]) => {
+      const result = spawnSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], {
+        cwd: workspace.dir,
+        encoding: 'utf8',
+      });
+      if (result.status !== 0) throw new Error(result.stderr);
+      return result.stdout.trim();
+    };
+    git('init', '-q', '-b', 'main');
+    workspace.write('README.md', 'start\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'start');
+    const before = git('rev-parse', 'HEAD');
+    for (const file of changed) workspace.write(file, `changed ${file}\n`);
+    git('add', '-A');
+    git('commit', '-q', '-m', 'change');
+    return { BEFORE: before, AFTER: git('rev-parse', 'HEAD') };
+  }
+
+  it.each([
+    [['README.md'], 'none'],
+    [['test/infra/stages.test.ts', 'README.md'], 'none'],
+    [['functions/worker/createWorker.ts'], 'worker'],
+    [['wrangler.toml'], 'worker'],
+    [['functions/lambda/handler.ts'], 'lambda'],
+    [['infra/lib/routerStack.ts', 'cdk.json'], 'lambda'],
+    [['functions/lambda/handler.ts', 'wrangler.toml'], 'both'],
+    [['shared/router.ts'], 'both'],
+    [['apps/task.ts'], 'both'],
+    [['package-lock.json'], 'both'],
+    [['.github/workflows/deploy.yml'], 'both'],
+    [['.github/workflows/flip.yml'], 'none'],
+  ])('a push touching %j deploys %s', async (changed, target) => {
+    // Prepare
+    const push = pushOf(changed);
+
+    // Act
+    const result = await runStepScript(script, workspace, push);
+
+    // Assess
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.outputs.target).toBe(target);
+  });
+
+  it('deploys both when the push has no usable "before" (new branch, force push)', async () => {
+    // Prepare
+    const { AFTER } = pushOf(['README.md']);
+
+    // Act
+    const result = await runStepScript(script, workspace, { BEFORE: '0000000000000000000000000000000000000000', AFTER });
+
+    // Assess
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.outputs.target).toBe('both');
+  });
+});
+
+describe('Step: deploy.yml cdk deploy', () => {
+  const step = loadWorkflow('deploy.yml').doc.jobs.lambda.steps?.find((candidate) => candidate.name === 'cdk deploy');
+
+  /** Runs the step with `npx` replaced by a recorder first on PATH; returns the arguments it got. */
+  async function deployArgs(env: Record<string, string>): Promise<string[]> {
+    chmodSync(workspace.write('bin/npx', '#!/bin/sh\nfor arg in "$@"; do echo "$arg"; done > "$NPX_ARGS"\n'), 0o755);
+    const argsFile = join(workspace.dir, 'npx-args.txt');
+    const result = await runStepScript(step?.run ?? 'exit 9', workspace, {
+      ...env,
+      NPX_ARGS: argsFile,
+      PATH: `${join(workspace.dir, 'bin')}:${process.env.PATH ?? ''}`,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    return readFileSync(argsFile, 'utf8').trim().split('\n');
+  }
+
+  it('deploys the stage stack with the stage in context, and no alarmEmail when none is set', async () => {
+    expect(await deployArgs({ STAGE: 'prod', ALARM_EMAIL: '' })).toEqual([
+      'cdk',
+      'deploy',
+      'HadokuRoute-prod',
+      '-c',
+      'stage=prod',
+      '--require-approval',
+      'never',
+      '--outputs-file',
+      'cdk-outputs.json',
+    ]);
+  });
+
+  it('subscribes ALARM_EMAIL (the environment variable) as one context argument', async () => {
+    expect(await deployArgs({ STAGE: 'dev', ALARM_EMAIL: 'ops@example.com' })).toEqual([
+      'cdk',
+      'deploy',
+      'HadokuRoute-dev',
+      '-c',
+      'stage=dev',
+      '-c',
+      'alarmEmail=ops@example.com',
+      '--require-approval',
+      'never',
+      '--outputs-file',
+      'cdk-outputs.json',
+    ]);
   });
 });

@@ -25,6 +25,8 @@ export const schemaCommand: Command = {
     { command: 'schema', comment: 'print the schema' },
     { command: 'schema --write', comment: `refresh ./${SCHEMA_FILE} after a schema change` },
   ],
+  // Writing the file can fail (exit 1); nothing here reaches a store.
+  exitCodes: [ExitCode.ok, ExitCode.invalid],
   async run(args, io) {
     const text = `${JSON.stringify(routeConfigJsonSchema, null, 2)}\n`;
     if (!args.values.write && args.values.out === undefined) {

@@ -1,73 +1,71 @@
 import { describeOrders, type RouteConfigSnapshot } from '../../../shared/index.ts';
-import type { DevProcess } from './devTopology.ts';
+import type { Topology } from '../../dev/topology.ts';
+
+/** What the guide needs of the running topology. */
+export type GuideTopology = Pick<Topology, 'kind' | 'routers' | 'providerUrls'>;
 
 /**
- * The table of what runs where: each process's name beside its URL, and what it stands for.
+ * "What to try" for the running topology: a request through each router showing which provider
+ * answered, how to make a provider fail (drain a stack with a drill, or switch a stand-in), a
+ * flip by editing the file, the routers' own paths. The app used is one whose order has somewhere
+ * to fall back to, when the config has one.
  *
  * @example
- * // process                url                    role
- * // provider 1 (stand-in)  http://127.0.0.1:4001  ${LOCAL_BASE}
- * // express router         http://127.0.0.1:8787  router over route-config.json
+ * formatDevGuide(config, topology, '/work/main/route-config.json')[1];
+ * // "curl -si http://127.0.0.1:8787/task/api/hello | grep -i '^x-backend-source\|^server-timing'"
  */
-export function formatDevTable(processes: readonly DevProcess[], configPath: string): string[] {
-  const rows = [
-    { name: 'process', url: 'url', role: 'role' },
-    ...processes.map((p) => ({
-      name: p.name,
-      url: p.url,
-      role: p.kind === 'provider' ? `\${${p.note}}` : `router over ${configPath}`,
-    })),
-  ];
-  const nameWidth = Math.max(...rows.map((r) => r.name.length));
-  const urlWidth = Math.max(...rows.map((r) => r.url.length));
-  return rows.map((r) => `${r.name.padEnd(nameWidth)}  ${r.url.padEnd(urlWidth)}  ${r.role}`.trimEnd());
-}
-
-/**
- * "What to try" for the running topology: a request that shows `X-Backend-Source` (through each
- * router), making provider 1 fail to watch the fallback, a flip by editing the file, and a drill. The app used is one
- * whose order starts with provider 1 and has somewhere to fall back to, when the config has one.
- */
-export function formatDevGuide(config: RouteConfigSnapshot, processes: readonly DevProcess[], configFile: string): string[] {
-  const router = processes.find((p) => p.kind === 'router')!;
-  const providers = processes.filter((p) => p.kind === 'provider');
+export function formatDevGuide(config: RouteConfigSnapshot, topology: GuideTopology, configFile: string): string[] {
   const orders = describeOrders(config);
-  const pick =
-    orders.find((o) => o.order[0] === '1' && o.order.length > 1) ?? orders.find((o) => o.order.length > 0) ?? orders[0];
+  const pick = orders.find((o) => o.order.length > 1) ?? orders.find((o) => o.order.length > 0) ?? orders[0]!;
   const app = pick.app === '*' ? 'demo' : pick.app;
-  const first = providers.find((p) => p.name.startsWith(`provider ${pick.order[0] ?? '1'} `)) ?? providers[0];
+  const first = pick.order[0] ?? '1';
   const next = pick.order[1];
+  // Traffic goes through a router that is not the provider being failed.
+  const router = topology.routers.find((r) => r.provider !== first) ?? topology.routers[0]!;
   const path = `${router.url}/${app}/api/hello`;
-  const flipped = pick.order.length > 1 ? [pick.order[1], pick.order[0], ...pick.order.slice(2)].join('') : pick.order.join('');
-  const field = pick.app === '*' ? '"global_priority"' : `routes.${pick.app}.priority`;
   const lines = [
-    `# which provider answered? (X-Backend-Source; order for ${app}: ${pick.order.join(' > ') || 'none'})`,
-    `curl -si ${path} | grep -i '^x-backend-source'`,
+    `# which provider answered? (Server-Timing lists every attempt; order for ${app}: ${pick.order.join(' > ') || 'none'})`,
+    `curl -si ${path} | grep -i '^x-backend-source\\|^server-timing'`,
   ];
-  // Every other router serves the same config: the same question, asked through it.
-  for (const other of processes.filter((p) => p.kind === 'router' && p !== router)) {
+  for (const other of topology.routers.filter((r) => r !== router)) {
     lines.push(`curl -si ${other.url}/${app}/api/hello | grep -i '^x-backend-source'   # ${other.name}`);
   }
-  if (first) {
-    lines.push(
-      `# make provider ${pick.order[0] ?? '1'} fail with 503 (or "hang", "refuse"), then ask again: ${next ? `provider ${next} answers` : 'the router reports the failure'}`,
-      `curl -X POST ${first.url}/_standin/mode -d '{"mode":"503"}'`,
-      `curl -si ${path} | grep -i '^x-\\(backend-source\\|route-attempts\\)'`,
-      '# heal it',
-      `curl -X POST ${first.url}/_standin/mode -d '{"mode":"ok"}'`,
-    );
-  }
+  if (topology.kind === 'stacks') lines.push(...stackLines(topology, router.url, first, next, configFile));
+  else lines.push(...standinLines(topology, path, first, next, configFile));
+  const flipped = pick.order.length > 1 ? [pick.order[1], pick.order[0], ...pick.order.slice(2)].join('') : pick.order.join('');
+  const field = pick.app === '*' ? '"global_priority"' : `routes.${pick.app}.priority`;
   lines.push(
     `# flip: edit ${configFile}, set ${field} to "${flipped}"; new requests follow within 1 s`,
     `#   (or: npx hadoku-route flip ${pick.app === '*' ? 'global' : pick.app} ${flipped} --config ${configFile})`,
     `curl -s ${router.url}/_config/route`,
     `curl -s ${router.url}/_router/health`,
+    '# live status page of each router (open in a browser; it refreshes itself every 2 s)',
+    ...topology.routers.map((r) => `${r.url}/_router/status   # ${r.name}`),
   );
-  if (first) {
-    lines.push(
-      `# drill a failover: steady GET/POST traffic while provider ${pick.order[0] ?? '1'} is refused for the middle third`,
-      `npx hadoku-route drill --router ${router.url} --disable ${pick.order[0] ?? '1'} --config ${configFile}`,
-    );
-  }
   return lines;
+}
+
+function stackLines(topology: GuideTopology, router: string, first: string, next: string | undefined, configFile: string): string[] {
+  const target = topology.routers.find((r) => r.provider === first);
+  if (!target) return [];
+  return [
+    `# drain stack ${first} (${target.name}) as the cloud drill does: 503 for routed paths, ${next ? `${next} takes over` : 'no fallback'}`,
+    `npx hadoku-route drill --router ${router} --disable ${first} --config ${configFile}`,
+    `curl -s ${target.url}/_router/health   # "drain": true while it is drained`,
+    '# hang, refuse or 503 on demand: npx hadoku-route dev --standins (stand-in providers)',
+  ];
+}
+
+function standinLines(topology: GuideTopology, path: string, first: string, next: string | undefined, configFile: string): string[] {
+  const standin = topology.providerUrls[first];
+  if (!standin) return [];
+  return [
+    `# make provider ${first} fail with 503 (or "hang", "refuse"), then ask again: ${next ? `provider ${next} answers` : 'the router fails'}`,
+    `curl -X POST ${standin}/_standin/mode -d '{"mode":"503"}'`,
+    `curl -si ${path} | grep -i '^x-\\(backend-source\\|route-attempts\\)'`,
+    '# heal it',
+    `curl -X POST ${standin}/_standin/mode -d '{"mode":"ok"}'`,
+    `# drill a failover: steady GET/POST traffic while provider ${first} is refused for the middle third`,
+    `npx hadoku-route drill --router ${path.replace(/\/[^/]+\/api\/hello$/, '')} --disable ${first} --config ${configFile}`,
+  ];
 }

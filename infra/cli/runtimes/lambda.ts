@@ -11,6 +11,8 @@ import type { LogItem } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { buildLambdaBundle } from '../../../functions/lambda/bundling.ts';
 import { SERVICE_NAME } from '../../../functions/lambda/metricNames.ts';
+import { listeningOrigin } from '../../../functions/express/toRequest.ts';
+import { ssmParameterName } from '../../lib/stageNames.ts';
 import type * as HandlerModule from '../../../functions/lambda/handler.ts';
 import { parseConfig } from '../../../shared/index.ts';
 import { startSsmServer } from '../../dev/ssmServer.ts';
@@ -19,7 +21,7 @@ import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
 import { setProcessEnv } from '../../dev/setProcessEnv.ts';
 
 /** Name of the stand-in SSM parameter (the deployed stack's default name). */
-const PARAMETER_NAME = '/hadoku-route/route-config';
+const PARAMETER_NAME = ssmParameterName('local');
 /** Locally an edit should show up quickly; the deployed function keeps 10 s. */
 const LOCAL_CONFIG_MAX_AGE = '1';
 /** A Function URL refuses request payloads over 6 MB. */
@@ -90,6 +92,8 @@ export const serveLambda: ServeRuntime = async (options: ServeOptions): Promise<
     cleanups.push(restoreEnv);
     const module = (await import(pathToFileURL(bundle.file).href)) as typeof HandlerModule;
     const handler = module.createHandler({
+      // The bundle's own registry, as the deployed entry point hosts it (ROUTE_APPS narrows it).
+      apps: module.apps,
       env: { ...env, ROUTE_CONFIG_PARAMETER: PARAMETER_NAME, AWS_ENDPOINT_URL_SSM: ssm.url },
       logger: new SinkLogger(log),
     });
@@ -192,7 +196,6 @@ function toEvent(req: IncomingMessage, body: Buffer): LambdaFunctionURLEvent {
   const rawPath = q === -1 ? target : target.slice(0, q);
   const rawQueryString = q === -1 ? '' : target.slice(q + 1);
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  const local = req.socket.localAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
   const port = req.socket.localPort ?? 0;
 
   // Lower-cased names, repeats comma-joined; cookies travel separately (as on AWS).
@@ -210,7 +213,9 @@ function toEvent(req: IncomingMessage, body: Buffer): LambdaFunctionURLEvent {
   headers['x-forwarded-for'] = xff ? `${xff}, ${sourceIp}` : sourceIp;
   headers['x-forwarded-proto'] = 'http';
   headers['x-forwarded-port'] = String(port);
-  const domainName = headers.host && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(headers.host) ? headers.host : `${local.includes(':') ? '127.0.0.1' : local}:${port}`;
+  // On AWS the platform fills domainName with the Function URL's own host (it routes by it); the
+  // shim vouches the same way, with the listening address, never a client's Host alone.
+  const domainName = new URL(listeningOrigin(req.socket, headers.host)).host;
 
   const query: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(rawQueryString)) query[key] = key in query ? `${query[key]},${value}` : value;

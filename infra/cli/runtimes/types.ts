@@ -31,8 +31,11 @@ export interface ServeOptions {
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
   url: string;
-  /** Stops listening and releases everything the runtime started. */
-  close(): Promise<void>;
+  /**
+   * Stops listening and releases everything the runtime started. `graceMs`: how long in-flight
+   * requests may take to finish first (the express runtime honours it; the others stop at once).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Starts one router runtime locally. */

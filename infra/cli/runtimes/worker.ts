@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from '../../../shared/index.ts';
+import { KV_CONFIG, parseConfig } from '../../../shared/index.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
+import { buildWorkerBundle } from './workerBundle.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const workerEntry = resolve(repoRoot, 'functions/worker/index.ts');
 const defaultAssetsDir = resolve(repoRoot, 'functions/worker/public');
 const wranglerToml = resolve(repoRoot, 'wrangler.toml');
 
-/** KV key the Worker reads its config from (functions/worker/kvConfigReader.ts). */
-const ROUTE_CONFIG_KEY = 'route-config';
 /** Locally an edit should show up quickly; production keeps 10 s (wrangler.toml). */
 const LOCAL_CONFIG_MAX_AGE = '1';
 /** Used when wrangler.toml cannot be read; keep in step with it. */
@@ -42,7 +40,7 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
   const [{ Miniflare, convertV4MiniflareOptions }, { watch }, script, compatibility] = await Promise.all([
     import('miniflare'),
     import('chokidar'),
-    bundleWorker(text),
+    buildWorkerBundle({ bakedConfig: text, minify: false }),
     readCompatibility(),
   ]);
   const log = options.log ?? ((line: Record<string, unknown>) => console.log(JSON.stringify(line)));
@@ -80,7 +78,7 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
   try {
     const url = await miniflare.ready;
     const kv = await miniflare.getKVNamespace('SETTINGS');
-    await kv.put(ROUTE_CONFIG_KEY, text);
+    await kv.put(KV_CONFIG.key, text);
 
     // One put at a time, in edit order: a slow put must not land after a newer one.
     let queue: Promise<void> = Promise.resolve();
@@ -88,8 +86,8 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
       queue = queue.then(async () => {
         try {
           const edited = await readFile(options.configPath, 'utf8');
-          await kv.put(ROUTE_CONFIG_KEY, edited);
-          log({ level: 'info', msg: 'config put into local KV', key: ROUTE_CONFIG_KEY, bytes: Buffer.byteLength(edited), file: options.configPath });
+          await kv.put(KV_CONFIG.key, edited);
+          log({ level: 'info', msg: 'config put into local KV', key: KV_CONFIG.key, bytes: Buffer.byteLength(edited), file: options.configPath });
         } catch (error) {
           log({ level: 'warn', msg: 'config file not readable, local KV unchanged', file: options.configPath, error: String(error) });
         }
@@ -138,33 +136,6 @@ function workerVars(options: ServeOptions): Record<string, string> {
   for (const [name, value] of Object.entries(options.env)) if (typeof value === 'string') vars[name] = value;
   if (options.self) vars.ROUTE_SELF = options.self;
   return vars;
-}
-
-/** Bundles the Worker as wrangler would (esbuild, ESM), baking `configText` as its route-config.json. */
-async function bundleWorker(configText: string): Promise<string> {
-  const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: [workerEntry],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2023',
-    conditions: ['workerd', 'worker', 'browser'],
-    write: false,
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'bake-served-config',
-        setup(pluginBuild) {
-          pluginBuild.onResolve({ filter: /(^|\/)route-config\.json$/ }, (args) =>
-            dirname(args.importer) === dirname(workerEntry) ? { path: 'served-config', namespace: 'baked' } : undefined,
-          );
-          pluginBuild.onLoad({ filter: /.*/, namespace: 'baked' }, () => ({ contents: configText, loader: 'json' }));
-        },
-      },
-    ],
-  });
-  return result.outputFiles[0].text;
 }
 
 /** wrangler.toml's compatibility date and flags, so the local Worker runs as the deployed one. */

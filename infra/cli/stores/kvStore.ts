@@ -4,13 +4,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentVersion } from '../../../shared/index.ts';
+import { contentVersion, KV_CONFIG } from '../../../shared/index.ts';
 import { StoreConflictError, StoreSetupError, StoreUnavailableError } from '../errors.ts';
 import type { ConfigStore, StoredConfig } from './configStore.ts';
 
 /** KV binding and key the Worker reads its config from (SPEC 7). */
-export const KV_BINDING = 'SETTINGS';
-export const KV_KEY = 'route-config';
+export const KV_BINDING = KV_CONFIG.binding;
+export const KV_KEY = KV_CONFIG.key;
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -23,6 +23,8 @@ export interface KvStoreOptions {
   env: Record<string, string | undefined>;
   /** wrangler `--persist-to` for the local store. */
   persistTo?: string;
+  /** wrangler `--env`: the stage's own `[env.<stage>]` block and KV namespace. */
+  stage?: string;
   /** Per wrangler call. @default 60000 */
   timeoutMs?: number;
 }
@@ -87,7 +89,8 @@ export class KvStore implements ConfigStore {
       ? ['--local', ...(this.#options.persistTo ? ['--persist-to', this.#options.persistTo] : [])]
       : ['--remote'];
     const bin = join(PACKAGE_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
-    const full = [bin, ...args, '--binding', KV_BINDING, '--config', this.#wranglerToml, ...where];
+    const stage = this.#options.stage ? ['--env', this.#options.stage] : [];
+    const full = [bin, ...args, '--binding', KV_BINDING, '--config', this.#wranglerToml, ...stage, ...where];
     return new Promise((resolvePromise, reject) => {
       execFile(
         process.execPath,

@@ -6,7 +6,7 @@ import {
   type ParameterHistory,
 } from '@aws-sdk/client-ssm';
 import { SSM_STANDARD_MAX_BYTES } from '../../../shared/index.ts';
-import { StoreConflictError, StoreSetupError, StoreUnavailableError } from '../errors.ts';
+import { InvalidConfigError, StoreConflictError, StoreSetupError, StoreUnavailableError } from '../errors.ts';
 import type { ConfigStore, StoredConfig, StoredVersion } from './configStore.ts';
 
 /** Options of {@link SsmStore}. */
@@ -68,7 +68,18 @@ export class SsmStore implements ConfigStore {
         { details: ['run the command again to start from the new value (`history --target ssm` shows who changed what)'] },
       );
     }
-    const large = Buffer.byteLength(text) > SSM_STANDARD_MAX_BYTES;
+    // The stack owns the tier (picked from route-config.json at synth): never raise it behind
+    // CloudFormation's back, or the next deploy fails trying to set it back.
+    const bytes = Buffer.byteLength(text);
+    const advanced = current !== null && (await this.#tier()) === 'Advanced';
+    if (bytes > SSM_STANDARD_MAX_BYTES && !advanced) {
+      throw new InvalidConfigError(`${this.name}: the new config is ${bytes} bytes, over the ${SSM_STANDARD_MAX_BYTES} bytes of the parameter's Standard tier; nothing written`, {
+        details: [
+          'the stack picks the tier from route-config.json at synth: make the change there and `cdk deploy` (a file over 4096 bytes declares Advanced),',
+          'or shorten the config (fewer routes, shorter provider bases)',
+        ],
+      });
+    }
     let version: number | undefined;
     try {
       const out = await this.#client.send(
@@ -77,7 +88,8 @@ export class SsmStore implements ConfigStore {
           Value: text,
           Type: 'String',
           Overwrite: expected !== null,
-          ...(large ? { Tier: 'Advanced' } : {}),
+          // Said again on every put of an Advanced parameter, so no put can mean "back to Standard".
+          ...(advanced ? { Tier: 'Advanced' } : {}),
         }),
       );
       version = out.Version;
@@ -97,10 +109,26 @@ export class SsmStore implements ConfigStore {
     return String(version ?? '');
   }
 
+  /** The parameter's current tier, from its newest version in the history (GetParameter does not say). */
+  async #tier(): Promise<string> {
+    const versions = await this.#historyPages();
+    return versions.at(-1)?.Tier ?? 'Standard';
+  }
+
   async history(): Promise<StoredVersion[]> {
-    const versions: StoredVersion[] = [];
+    const versions = (await this.#historyPages()).map((p) => ({
+      text: p.Value ?? '',
+      version: String(p.Version ?? ''),
+      ...(p.LastModifiedDate ? { modified: p.LastModifiedDate } : {}),
+      ...(p.LastModifiedUser ? { author: p.LastModifiedUser } : {}),
+    }));
+    return versions.sort((a, b) => Number(a.version) - Number(b.version));
+  }
+
+  /** Every version SSM keeps (at most 100, 50 a page), oldest first; none for a missing parameter. */
+  async #historyPages(): Promise<ParameterHistory[]> {
+    const all: ParameterHistory[] = [];
     let token: string | undefined;
-    // Bounded: SSM keeps at most 100 versions, 50 per page.
     for (let page = 0; page < 10; page++) {
       let out: { Parameters?: ParameterHistory[]; NextToken?: string };
       try {
@@ -109,18 +137,11 @@ export class SsmStore implements ConfigStore {
         if (errorName(error) === 'ParameterNotFound') return [];
         throw this.#unavailable('read the history of', error);
       }
-      for (const p of out.Parameters ?? []) {
-        versions.push({
-          text: p.Value ?? '',
-          version: String(p.Version ?? ''),
-          ...(p.LastModifiedDate ? { modified: p.LastModifiedDate } : {}),
-          ...(p.LastModifiedUser ? { author: p.LastModifiedUser } : {}),
-        });
-      }
+      all.push(...(out.Parameters ?? []));
       token = out.NextToken;
       if (!token) break;
     }
-    return versions.sort((a, b) => Number(a.version) - Number(b.version));
+    return all.sort((a, b) => (a.Version ?? 0) - (b.Version ?? 0));
   }
 
   #unavailable(action: string, error: unknown): StoreUnavailableError | StoreSetupError {

@@ -1,7 +1,8 @@
 /**
- * SPEC 6: the edge cache: MISS then HIT with `Age`, the key (method + path + query), STALE when
- * every provider fails after the TTL, and everything that must never be cached or served from it.
- * Every scenario uses paths of its own, so entries never carry over.
+ * SPEC 6: the edge cache: MISS then HIT with `Age`, the key (method + host + path + query), STALE
+ * when every provider fails after the TTL, and everything that must never be cached or served from
+ * it. Hostile answers and requests (broken bodies, `Vary`, encodings, `Cache-Control`, `Host`) are
+ * rows of `hostileCache.ts`. Every scenario uses paths of its own, so entries never carry over.
  */
 import { expect } from 'vitest';
 import type { Reply } from '../../support/upstream.ts';

@@ -20,14 +20,16 @@ export const edgeScenarios: Scenario[] = [
     },
   },
   {
-    name: 'auth: the right value passes (and reaches the provider), methods not listed are not checked',
+    name: 'auth: the right value passes (and reaches the provider), safe methods not listed are not checked',
     spec: '1, 3.3',
     config: (u) => appConfig(u, 'secure-ok', '1', { auth: { header: 'X-Admin-Key', value: '${CONF_ADMIN_KEY}', methods: ['POST'] } }),
     async run(w) {
       expectEcho(await w.send('/secure-ok/api/x', { method: 'POST', body: '{}', headers: { 'x-admin-key': ADMIN_KEY } }), w.a);
       expect(w.a.requests[0].headers['x-admin-key']).toBe(ADMIN_KEY);
       expectEcho(await w.send('/secure-ok/api/x'), w.a);
-      expectEcho(await w.send('/secure-ok/api/x', { method: 'DELETE' }), w.a);
+      // SPEC 1: only GET, HEAD and OPTIONS may go keyless; DELETE needs the key although unlisted.
+      expectEcho(await w.send('/secure-ok/api/x', { method: 'OPTIONS' }), w.a);
+      expectRouterError(await w.send('/secure-ok/api/x', { method: 'DELETE' }), 401);
     },
   },
   {
