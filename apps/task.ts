@@ -78,7 +78,11 @@ async function oneTask(request: Request, env: AppEnv, id: number): Promise<Respo
   const errors = taskFieldErrors(body.value, true);
   if (errors.length > 0) return json(env, 422, { error: 'invalid task', errors });
   const fields = body.value as Partial<Pick<Task, 'title' | 'done'>>;
-  const updated: Task = { ...task, ...(fields.title !== undefined ? { title: fields.title.trim() } : {}), ...(fields.done !== undefined ? { done: fields.done } : {}) };
+  const updated: Task = {
+    ...task,
+    ...(fields.title !== undefined ? { title: fields.title.trim() } : {}),
+    ...(fields.done !== undefined ? { done: fields.done } : {}),
+  };
   tasks.set(id, updated);
   return json(env, 200, { task: updated });
 }
@@ -88,7 +92,8 @@ export const taskApp: AppModule = {
   async fetch(request, env) {
     const path = subPath(request, 'task');
     const read = request.method === 'GET' || request.method === 'HEAD';
-    if (path === '') return read ? json(env, 200, { app: 'task', endpoints: ['/task/api/health', '/task/api/tasks'] }) : methodNotAllowed(env, ['GET']);
+    if (path === '')
+      return read ? json(env, 200, { app: 'task', endpoints: ['/task/api/health', '/task/api/tasks'] }) : methodNotAllowed(env, ['GET']);
     if (path === '/health') return read ? json(env, 200, { status: 'ok', app: 'task' }) : methodNotAllowed(env, ['GET']);
     if (path === '/tasks') {
       if (read) return json(env, 200, { tasks: [...tasks.values()] });

@@ -94,7 +94,7 @@ function printRatios(runs: Map<string, LoadRun[]>, opts: ProxyBenchOptions): voi
     `\n## Routed GET, one healthy provider (loopback, autocannon in its own process, ${opts.seconds} s runs, ${opts.rounds} round(s) alternating)`,
   );
   console.log(
-    "req/s ratios move with whatever else the machine runs; the CPU-per-answer ratios (the proxy process's own CPU time / answers) do not.",
+    "req/s ratios move with whatever else the machine runs; the CPU-per-answer ratios (each proxy process's own CPU time / its answers) move less.",
   );
   console.log(
     row([

@@ -151,7 +151,10 @@ async function withWorld<T>(
   const procs = [one.proc, two.proc];
   try {
     const base = (port: string) => `http://127.0.0.1:${port}`;
-    const ctl = (port: string, mode: Mode) => fetch(`${base(port)}/_ctl/${mode}`, { method: 'POST' }).then((r) => r.text()).then(() => {});
+    const ctl = (port: string, mode: Mode) =>
+      fetch(`${base(port)}/_ctl/${mode}`, { method: 'POST' })
+        .then((r) => r.text())
+        .then(() => {});
     await Promise.all([ctl(one.line, modes[0]), ctl(two.line, modes[1])]);
     const dir = mkdtempSync(path.join(tmpdir(), 'hedge-bench-'));
     const file = path.join(dir, 'route-config.json');
@@ -169,7 +172,11 @@ async function withWorld<T>(
 async function hangPhase(): Promise<void> {
   console.log(`\n## hang: provider 1 hangs, fresh router (breaker closed), GET ${RATE} req/s for ${RUN_MS / 1000} s, timeout_ms 2500`);
   const rows = [];
-  for (const [label, hedge] of [['hedging off', undefined], ['hedge_after_ms 100', 100], ['hedge_after_ms auto', 'auto']] as const) {
+  for (const [label, hedge] of [
+    ['hedging off', undefined],
+    ['hedge_after_ms 100', 100],
+    ['hedge_after_ms auto', 'auto'],
+  ] as const) {
     const samples = await withWorld({ hedge_after_ms: hedge }, ['hang', 'ok'], (url) => openLoop(url, RATE, RUN_MS));
     rows.push(summary(label, samples));
   }
@@ -180,7 +187,11 @@ async function hangPhase(): Promise<void> {
 async function steadyPhase(mode: Mode, title: string): Promise<void> {
   console.log(`\n## ${title}`);
   const rows = [];
-  const runs = [['hedging off', undefined], ['hedge_after_ms auto (budget 0.1)', 'auto'], ['hedge_after_ms 50 (budget 0.1)', 50]] as const;
+  const runs = [
+    ['hedging off', undefined],
+    ['hedge_after_ms auto (budget 0.1)', 'auto'],
+    ['hedge_after_ms 50 (budget 0.1)', 50],
+  ] as const;
   for (const [label, hedge] of runs) {
     const samples = await withWorld({ hedge_after_ms: hedge }, [mode, 'ok'], (url) => openLoop(url, RATE, RUN_MS));
     rows.push(summary(label, samples));
@@ -192,8 +203,10 @@ async function steadyPhase(mode: Mode, title: string): Promise<void> {
 
 async function failbackPhase(): Promise<void> {
   const RAMP = { ramp_ms: 30_000, start_share: 0.1 };
-  console.log(`\n## failback: provider 1 answers 503 for 20 s, then recovers; breaker { failures: 3, cooldown_ms: 5000 }, ` +
-    `failback ${JSON.stringify(RAMP)}, ${RATE} req/s`);
+  console.log(
+    `\n## failback: provider 1 answers 503 for 20 s, then recovers; breaker { failures: 3, cooldown_ms: 5000 }, ` +
+      `failback ${JSON.stringify(RAMP)}, ${RATE} req/s`,
+  );
   const config = { breaker: { failures: 3, cooldown_ms: 5000 }, failback: RAMP };
   const samples = await withWorld(config, ['fail', 'ok'], async (url, setOne) => {
     const load = openLoop(url, RATE, 20_000 + 5_000 + RAMP.ramp_ms + 3_000);

@@ -7,7 +7,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -84,7 +83,12 @@ function largestInputs(bundle: LambdaBundle): string {
   const byPackage = new Map<string, number>();
   for (const [file, input] of Object.entries(output.inputs)) {
     const inModules = file.split('node_modules/').at(-1)!;
-    const key = file.includes('node_modules/') ? inModules.split('/').slice(0, inModules.startsWith('@') ? 2 : 1).join('/') : '(our code)';
+    const key = file.includes('node_modules/')
+      ? inModules
+          .split('/')
+          .slice(0, inModules.startsWith('@') ? 2 : 1)
+          .join('/')
+      : '(our code)';
     byPackage.set(key, (byPackage.get(key) ?? 0) + input.bytesInOutput);
   }
   const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6);
@@ -97,10 +101,11 @@ async function startUpstream(): Promise<{ url: string; close(): Promise<void> }>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -112,11 +117,22 @@ async function ssmCallsUnderLoad(module: typeof HandlerModule, opts: { mode: 'ok
     parameters: { [parameter]: JSON.stringify({ global_priority: '1', providers: { '1': upstream.url } }) },
   });
   const saved = { ...process.env };
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
   // Powertools writes one log line per request and EMF per attempt: keep them out of the report.
   const writes = [process.stdout.write, process.stderr.write];
   const handler = module.createHandler({
-    env: { ROUTE_CONFIG_PARAMETER: parameter, ROUTE_CONFIG_MAX_AGE: '1', ROUTE_SSM_TIMEOUT_MS: '200', AWS_ENDPOINT_URL_SSM: ssm.url, AWS_REGION: 'us-east-1' },
+    env: {
+      ROUTE_CONFIG_PARAMETER: parameter,
+      ROUTE_CONFIG_MAX_AGE: '1',
+      ROUTE_SSM_TIMEOUT_MS: '200',
+      AWS_ENDPOINT_URL_SSM: ssm.url,
+      AWS_REGION: 'us-east-1',
+    },
   });
   const event = {
     version: '2.0',

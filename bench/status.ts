@@ -21,12 +21,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function traffic(base: string, total: number, concurrency: number): Promise<void> {
   let sent = 0;
   const apps = ['task', 'watchparty', 'other-app'];
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (sent < total) {
-      const n = sent++;
-      await (await fetch(`${base}/${apps[n % apps.length]}/api/items/${n % 50}`)).arrayBuffer();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (sent < total) {
+        const n = sent++;
+        await (await fetch(`${base}/${apps[n % apps.length]}/api/items/${n % 50}`)).arrayBuffer();
+      }
+    }),
+  );
 }
 
 async function pageFigures(url: string): Promise<void> {
@@ -46,8 +48,10 @@ async function pageFigures(url: string): Promise<void> {
       if (fcp !== null && i > 0) paints.push(fcp); // the first navigation warms the browser
     }
     const range = `min ${Math.min(...paints).toFixed(1)}, max ${Math.max(...paints).toFixed(1)}`;
-    console.log(`${url}: status page ${bytes} B (${res.status}); first contentful paint median ${median(paints).toFixed(1)} ms ` +
-      `(${paints.length} warm navigations, ${range}); console errors: ${page.errors.length}`);
+    console.log(
+      `${url}: status page ${bytes} B (${res.status}); first contentful paint median ${median(paints).toFixed(1)} ms ` +
+        `(${paints.length} warm navigations, ${range}); console errors: ${page.errors.length}`,
+    );
   } finally {
     await page.close();
   }
@@ -58,12 +62,15 @@ async function scrapeFigures(): Promise<void> {
   const two = await startUpstream('two');
   two.set((r) => (r.url.endsWith('/7') ? { status: 503 } : { status: 200, body: 'ok' }));
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'hadoku-bench-status-')), 'route-config.json');
-  writeFileSync(file, JSON.stringify({
-    global_priority: '21',
-    routes: { task: { priority: '21' }, watchparty: { priority: '12' } },
-    providers: { '1': one.url, '2': two.url },
-    breaker: false,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      global_priority: '21',
+      routes: { task: { priority: '21' }, watchparty: { priority: '12' } },
+      providers: { '1': one.url, '2': two.url },
+      breaker: false,
+    }),
+  );
   const router = await startExpressRouter({ configPath: file, port: 0, env: {}, log: () => {}, configLog: () => {} });
   try {
     const started = performance.now();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { serveWorker } from '../infra/cli/runtimes/worker.ts';
 import { autocannon } from './autocannon.ts';
 import { startProcess, stopProcess } from './processes.ts';
-import { workerBundle } from './workerBundle.ts';
+import { workerBundle } from '../infra/package/wranglerBundle.ts';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');

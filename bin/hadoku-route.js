@@ -16,11 +16,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
 // Node 22.12-22.17 can strip types only behind a flag: run ourselves again with it, passing
 // signals on so that Ctrl-C and SIGTERM still stop `serve` and `dev` cleanly.
 if (!process.features.typescript) {
-  const child = spawn(
-    process.execPath,
-    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...process.argv.slice(1)],
-    { stdio: 'inherit' },
-  );
+  const child = spawn(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {

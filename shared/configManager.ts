@@ -1,6 +1,6 @@
 import { ConfigSourceError, ConfigUnavailableError, ConfigValidationError } from './errors.ts';
 import { parseConfig, type RouteConfigSnapshot } from './parseConfig.ts';
-import type { ConfigReader, ConfigSourceName, Env } from './types.ts';
+import type { ConfigRead, ConfigReader, ConfigSourceName, Env } from './types.ts';
 
 /** Options of {@link ConfigManager}. */
 export interface ConfigManagerOptions {
@@ -100,7 +100,7 @@ export class ConfigManager {
    */
   async load(): Promise<RouteConfigSnapshot> {
     this.#checkedAt = this.#now();
-    let read;
+    let read: ConfigRead | null;
     try {
       read = await this.#opts.read();
     } catch (error) {
@@ -118,7 +118,7 @@ export class ConfigManager {
 
   async #reload(): Promise<void> {
     this.#checkedAt = this.#now();
-    let read;
+    let read: ConfigRead | null;
     try {
       read = await this.#opts.read();
     } catch (error) {

@@ -63,7 +63,10 @@ export function normaliseAcceptEncoding(header: string | null): string {
  * acceptsContentEncoding('gzip, br', 'gzip');  // true
  */
 export function acceptsContentEncoding(acceptEncoding: string | null, contentEncoding: string | null): boolean {
-  const codings = (contentEncoding ?? '').split(',').map(canonical).filter((c) => c && c !== 'identity');
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map(canonical)
+    .filter((c) => c && c !== 'identity');
   if (codings.length === 0) return true;
   const client = parse(acceptEncoding);
   return codings.every((coding) => accepts(client, coding));

@@ -28,6 +28,8 @@ export function describeOrders(config: RouteConfigSnapshot): AppOrder[] {
 export function configWarnings(text: string): string[] {
   const bytes = new TextEncoder().encode(text).byteLength;
   return bytes > SSM_STANDARD_MAX_BYTES
-    ? [`config is ${bytes} bytes: over the ${SSM_STANDARD_MAX_BYTES}-byte limit of an SSM Standard parameter (use the Advanced tier or shorten it)`]
+    ? [
+        `config is ${bytes} bytes: over the ${SSM_STANDARD_MAX_BYTES}-byte limit of an SSM Standard parameter (use the Advanced tier or shorten it)`,
+      ]
     : [];
 }

@@ -19,7 +19,9 @@ export class ConfigValidationError extends ConfigError {
   readonly errors: string[];
   constructor(errors: string[], options?: { cause?: unknown }) {
     super(
-      errors.length === 1 ? `invalid route config: ${errors[0]}` : `invalid route config (${errors.length} errors):\n  - ${errors.join('\n  - ')}`,
+      errors.length === 1
+        ? `invalid route config: ${errors[0]}`
+        : `invalid route config (${errors.length} errors):\n  - ${errors.join('\n  - ')}`,
       options,
     );
     this.name = 'ConfigValidationError';

@@ -49,8 +49,15 @@ export function exhaustionAnswer(input: ExhaustionInput): Exhaustion {
  * (SPEC 3.7): 504 after a timeout, else 502; a client that went away gets 499 (for the log: it
  * hears nothing).
  */
-export function stoppedAnswer(outcome: 'timeout' | 'error' | 'aborted', method: string, provider: string): { status: number; error: string } {
+export function stoppedAnswer(
+  outcome: 'timeout' | 'error' | 'aborted',
+  method: string,
+  provider: string,
+): { status: number; error: string } {
   if (outcome === 'aborted') return { status: 499, error: 'client closed the request' };
   const what = outcome === 'timeout' ? 'timed out' : 'failed';
-  return { status: outcome === 'timeout' ? 504 : 502, error: `${method} not retried (idempotent_only): provider ${provider} ${what} after the request may have been sent` };
+  return {
+    status: outcome === 'timeout' ? 504 : 502,
+    error: `${method} not retried (idempotent_only): provider ${provider} ${what} after the request may have been sent`,
+  };
 }

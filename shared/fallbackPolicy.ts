@@ -46,7 +46,15 @@ export function decideFallback(input: FallbackInput): FallbackDecision {
 }
 
 /** Error codes meaning the request never left this machine: safe to replay anywhere. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_INVALID_URL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** `true` when a transport error says the request was never sent (see `UpstreamFetch`). */
 export function wasNotSent(error: unknown): boolean {

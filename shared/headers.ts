@@ -1,13 +1,5 @@
 /** Hop-by-hop headers (RFC 9110 7.6.1) that a proxy must not forward, besides those `Connection` names. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'proxy-connection',
-]);
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 
 function isHopByHop(name: string, named: ReadonlySet<string>): boolean {
   return HOP_BY_HOP.has(name) || name.startsWith('proxy-') || named.has(name);
@@ -16,7 +8,12 @@ function isHopByHop(name: string, named: ReadonlySet<string>): boolean {
 function connectionNamed(headers: Headers): Set<string> {
   const value = headers.get('connection');
   if (!value) return new Set();
-  return new Set(value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    value
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 /** What the router adds to a forwarded request. */

@@ -20,10 +20,14 @@ const NONE = new Set(['none', '-']);
 export function checkAppRegistry(apps: Readonly<Record<string, unknown>>): asserts apps is AppRegistry {
   for (const [name, app] of Object.entries(apps)) {
     if (!APP_NAME.test(name)) {
-      throw new AppRegistryError(`app registry entry "${name}": not a valid app name (lower-case letters, digits and "-", as in /<app>/api)`);
+      throw new AppRegistryError(
+        `app registry entry "${name}": not a valid app name (lower-case letters, digits and "-", as in /<app>/api)`,
+      );
     }
     if (typeof (app as Partial<AppModule> | null)?.fetch !== 'function') {
-      throw new AppRegistryError(`app registry entry "${name}": has no fetch(request, env) function (export a Worker-style module or a Hono app)`);
+      throw new AppRegistryError(
+        `app registry entry "${name}": has no fetch(request, env) function (export a Worker-style module or a Hono app)`,
+      );
     }
   }
 }
@@ -42,7 +46,10 @@ export function hostedApps(registry: Readonly<Record<string, unknown>>, env: Env
   if (list === '') return registry;
   if (NONE.has(list.toLowerCase())) return {};
   const hosted: Record<string, AppModule> = {};
-  for (const name of list.split(',').map((n) => n.trim()).filter(Boolean)) {
+  for (const name of list
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)) {
     const app = registry[name];
     if (!app) {
       const known = Object.keys(registry).join(', ') || 'none';

@@ -69,11 +69,15 @@ class Scanner {
     const c = this.text[this.pos];
     if (c === '{' || c === '[') {
       if (++this.depth > MAX_DEPTH) this.fail(path, `at most ${MAX_DEPTH} levels of nesting`);
-      c === '{' ? this.object(path) : this.array(path);
+      if (c === '{') this.object(path);
+      else this.array(path);
       this.depth--;
       return;
     }
-    if (c === '"') return this.string(path);
+    if (c === '"') {
+      this.string(path);
+      return;
+    }
     const literal = LITERALS.find((l) => this.text.startsWith(l, this.pos));
     if (literal) {
       this.pos += literal.length;

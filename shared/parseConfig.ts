@@ -128,7 +128,12 @@ export function parseConfig(text: string, env: Env, version?: string): RouteConf
   checkHedgeAfter(top.hedgeAfterMs, top.timeoutMs, 'hedge_after_ms', issues);
 
   const envGlobal = nonEmpty(env.ROUTE_PRIORITY);
-  const globalPriority = parsePriority(envGlobal ?? (typeof checked.global_priority === 'string' ? checked.global_priority : ''), envGlobal !== undefined ? 'ROUTE_PRIORITY (env)' : 'global_priority', ids, issues);
+  const globalPriority = parsePriority(
+    envGlobal ?? (typeof checked.global_priority === 'string' ? checked.global_priority : ''),
+    envGlobal !== undefined ? 'ROUTE_PRIORITY (env)' : 'global_priority',
+    ids,
+    issues,
+  );
 
   const routes = new Map<string, RouteSettings>();
   for (const [app, r] of Object.entries(checked.routes ?? {})) {
@@ -136,7 +141,12 @@ export function parseConfig(text: string, env: Env, version?: string): RouteConf
     const envName = appPriorityEnvName(app);
     const envPriority = nonEmpty(env[envName]);
     routes.set(app, {
-      priority: parsePriority(envPriority ?? (typeof r.priority === 'string' ? r.priority : ''), envPriority !== undefined ? `${envName} (env)` : `routes.${app}.priority`, ids, issues),
+      priority: parsePriority(
+        envPriority ?? (typeof r.priority === 'string' ? r.priority : ''),
+        envPriority !== undefined ? `${envName} (env)` : `routes.${app}.priority`,
+        ids,
+        issues,
+      ),
       prioritySource: envPriority !== undefined ? 'env' : 'config',
       cache: r.cache ?? DEFAULTS.cache,
       cacheTtlSeconds: r.cache_ttl_seconds ?? DEFAULTS.cache_ttl_seconds,
@@ -151,20 +161,27 @@ export function parseConfig(text: string, env: Env, version?: string): RouteConf
       hedgeAfterMs: r.hedge_after_ms ?? top.hedgeAfterMs,
     });
     const field = r.hedge_after_ms !== undefined ? `routes.${app}.hedge_after_ms` : `routes.${app}.hedge_after_ms (from hedge_after_ms)`;
-    if (r.hedge_after_ms !== undefined || r.timeout_ms !== undefined) checkHedgeAfter(routes.get(app)!.hedgeAfterMs, routes.get(app)!.timeoutMs, field, issues);
+    if (r.hedge_after_ms !== undefined || r.timeout_ms !== undefined)
+      checkHedgeAfter(routes.get(app)!.hedgeAfterMs, routes.get(app)!.timeoutMs, field, issues);
   }
   if (issues.length || !valid) {
     throw new ConfigValidationError(issues.map((m) => redactSubstitutions(m.startsWith(':') ? `(root)${m}` : m, substitutions)));
   }
 
-  const breaker = checked.breaker === false ? null : {
-    failures: checked.breaker?.failures ?? DEFAULTS.breaker.failures,
-    cooldownMs: checked.breaker?.cooldown_ms ?? DEFAULTS.breaker.cooldown_ms,
-  };
-  const failback = checked.failback === undefined || checked.failback === false ? null : {
-    rampMs: (checked.failback === true ? undefined : checked.failback.ramp_ms) ?? FAILBACK_RAMP.ramp_ms,
-    startShare: (checked.failback === true ? undefined : checked.failback.start_share) ?? FAILBACK_RAMP.start_share,
-  };
+  const breaker =
+    checked.breaker === false
+      ? null
+      : {
+          failures: checked.breaker?.failures ?? DEFAULTS.breaker.failures,
+          cooldownMs: checked.breaker?.cooldown_ms ?? DEFAULTS.breaker.cooldown_ms,
+        };
+  const failback =
+    checked.failback === undefined || checked.failback === false
+      ? null
+      : {
+          rampMs: (checked.failback === true ? undefined : checked.failback.ramp_ms) ?? FAILBACK_RAMP.ramp_ms,
+          startShare: (checked.failback === true ? undefined : checked.failback.start_share) ?? FAILBACK_RAMP.start_share,
+        };
   return {
     version: version ?? contentVersion(text),
     bytes: new TextEncoder().encode(text).byteLength,
@@ -172,16 +189,21 @@ export function parseConfig(text: string, env: Env, version?: string): RouteConf
     globalPriority,
     globalPrioritySource: envGlobal !== undefined ? 'env' : 'config',
     routes,
-    unlisted: { ...top, priority: globalPriority, prioritySource: envGlobal !== undefined ? 'env' : 'config', cache: false, cacheTtlSeconds: DEFAULTS.cache_ttl_seconds, auth: null },
+    unlisted: {
+      ...top,
+      priority: globalPriority,
+      prioritySource: envGlobal !== undefined ? 'env' : 'config',
+      cache: false,
+      cacheTtlSeconds: DEFAULTS.cache_ttl_seconds,
+      auth: null,
+    },
     breaker,
     hedgeBudget: checked.hedge_budget ?? DEFAULTS.hedge_budget,
     failback,
     maxBufferedBodyBytes: checked.max_buffered_body_bytes ?? DEFAULTS.max_buffered_body_bytes,
     maxHops: checked.max_hops ?? DEFAULTS.max_hops,
     backendSource: checked.backend_source ?? DEFAULTS.backend_source,
-    statusAuth: checked.status_auth
-      ? { header: checked.status_auth.header!, value: checked.status_auth.value! }
-      : DEFAULTS.status_auth,
+    statusAuth: checked.status_auth ? { header: checked.status_auth.header!, value: checked.status_auth.value! } : DEFAULTS.status_auth,
   };
 }
 
@@ -223,9 +245,7 @@ function substitute(value: unknown, path: string, env: Env, issues: string[], se
   }
   if (Array.isArray(value)) return value.map((v, i) => substitute(v, `${path}[${i}]`, env, issues, seen));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, substitute(v, path ? `${path}.${k}` : k, env, issues, seen)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, path ? `${path}.${k}` : k, env, issues, seen)]));
   }
   return value;
 }
@@ -261,7 +281,9 @@ function parsePriority(priority: string, field: string, ids: string[], issues: s
   const seen = new Set<string>();
   for (const id of order) {
     if (!ids.includes(id)) {
-      issues.push(`${field}: unknown provider id ${JSON.stringify(id)} in ${JSON.stringify(priority)} (known: ${ids.join(', ') || 'none'})`);
+      issues.push(
+        `${field}: unknown provider id ${JSON.stringify(id)} in ${JSON.stringify(priority)} (known: ${ids.join(', ') || 'none'})`,
+      );
     } else if (seen.has(id)) {
       issues.push(`${field}: provider id ${JSON.stringify(id)} appears twice in ${JSON.stringify(priority)}`);
     }
@@ -292,7 +314,8 @@ function parseProvider(id: string, base: string, issues: string[], template?: st
     return undefined;
   }
   const problems: string[] = [];
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`scheme must be http or https, not ${url.protocol.replace(':', '')}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    problems.push(`scheme must be http or https, not ${url.protocol.replace(':', '')}`);
   if (url.username || url.password) problems.push('must not carry credentials');
   if (url.search || base.includes('?')) problems.push('must not carry a query');
   if (url.hash || base.includes('#')) problems.push('must not carry a fragment');
@@ -319,5 +342,9 @@ function wellTyped(value: unknown): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
   const v = value as Record<string, unknown>;
   const isObject = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
-  return { providers: isObject(v.providers) ? v.providers : {}, routes: isObject(v.routes) ? v.routes : {}, global_priority: v.global_priority };
+  return {
+    providers: isObject(v.providers) ? v.providers : {},
+    routes: isObject(v.routes) ? v.routes : {},
+    global_priority: v.global_priority,
+  };
 }

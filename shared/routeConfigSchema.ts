@@ -40,8 +40,12 @@ const priority = (what: string) =>
 
 // Settings that may stand at the top (as defaults) or in a route (as overrides).
 const tunables = {
-  timeout_ms: { schema: int({ min: 1, max: 600_000, default: DEFAULTS.timeout_ms, description: 'Per attempt, until response headers arrive (ms).' }) },
-  deadline_ms: { schema: int({ min: 1, max: 3_600_000, default: DEFAULTS.deadline_ms, description: 'Whole request, all attempts together (ms).' }) },
+  timeout_ms: {
+    schema: int({ min: 1, max: 600_000, default: DEFAULTS.timeout_ms, description: 'Per attempt, until response headers arrive (ms).' }),
+  },
+  deadline_ms: {
+    schema: int({ min: 1, max: 3_600_000, default: DEFAULTS.deadline_ms, description: 'Whole request, all attempts together (ms).' }),
+  },
   fallback_on: {
     schema: arr(
       either(
@@ -53,10 +57,18 @@ const tunables = {
     ),
   },
   idempotent_only: {
-    schema: bool({ default: DEFAULTS.idempotent_only, description: 'When true, POST/PATCH fall back only when the attempt failed before the request was sent.' }),
+    schema: bool({
+      default: DEFAULTS.idempotent_only,
+      description: 'When true, POST/PATCH fall back only when the attempt failed before the request was sent.',
+    }),
   },
   max_body_bytes: {
-    schema: int({ min: 0, max: 1024 * 1024 * 1024, default: DEFAULTS.max_body_bytes, description: 'Request bodies up to this are buffered for replay; larger ones get 413.' }),
+    schema: int({
+      min: 0,
+      max: 1024 * 1024 * 1024,
+      default: DEFAULTS.max_body_bytes,
+      description: 'Request bodies up to this are buffered for replay; larger ones get 413.',
+    }),
   },
   hedge_after_ms: { schema: hedgeAfter },
 };
@@ -64,10 +76,17 @@ const tunables = {
 const auth = obj(
   {
     header: {
-      schema: str({ pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, patternHint: 'is not a valid header name', description: 'Header that must carry the secret, e.g. X-Admin-Key.' }),
+      schema: str({
+        pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+        patternHint: 'is not a valid header name',
+        description: 'Header that must carry the secret, e.g. X-Admin-Key.',
+      }),
       required: true,
     },
-    value: { schema: str({ minLength: 1, description: 'Expected value, usually "${SECRET_VAR}". Never shown by /_config/route.' }), required: true },
+    value: {
+      schema: str({ minLength: 1, description: 'Expected value, usually "${SECRET_VAR}". Never shown by /_config/route.' }),
+      required: true,
+    },
     methods: {
       schema: arr(str({ pattern: /^[A-Z]+$/, patternHint: 'must be an upper-case HTTP method' }), {
         description: 'Methods that need the header; all methods when absent.',
@@ -104,7 +123,9 @@ const statusAuth = obj(
 const route = obj({
   priority: { schema: priority('Order for this app'), required: true },
   cache: { schema: bool({ default: DEFAULTS.cache, description: 'Edge cache for GET/HEAD 200 answers.' }) },
-  cache_ttl_seconds: { schema: int({ min: 0, max: 31_536_000, default: DEFAULTS.cache_ttl_seconds, description: 'Seconds a cached answer is fresh.' }) },
+  cache_ttl_seconds: {
+    schema: int({ min: 0, max: 31_536_000, default: DEFAULTS.cache_ttl_seconds, description: 'Seconds a cached answer is fresh.' }),
+  },
   ...tunables,
   auth: { schema: auth },
 });
@@ -115,13 +136,19 @@ export const routeConfigSchema = obj(
     $schema: { schema: str({ description: 'Path or URL of this JSON Schema, for editors; ignored by the routers.' }) },
     global_priority: { schema: priority('Order for an app that has no entry in routes') },
     routes: {
-      schema: record(APP_NAME, 'is not a valid app name ([a-z0-9-]+)', route, { description: 'Per-app settings, keyed by the first path segment.' }),
+      schema: record(APP_NAME, 'is not a valid app name ([a-z0-9-]+)', route, {
+        description: 'Per-app settings, keyed by the first path segment.',
+      }),
     },
     providers: {
       schema: record(
         PROVIDER_ID,
         'is not a valid provider id (one character, [0-9A-Za-z])',
-        str({ minLength: 1, format: 'uri', description: 'Absolute http(s) base URL, optionally with a path prefix; ${VAR} tokens allowed.' }),
+        str({
+          minLength: 1,
+          format: 'uri',
+          description: 'Absolute http(s) base URL, optionally with a path prefix; ${VAR} tokens allowed.',
+        }),
         { description: 'Provider id -> base URL.' },
       ),
       required: true,
@@ -139,19 +166,32 @@ export const routeConfigSchema = obj(
       ),
     },
     hedge_budget: {
-      schema: share('Share of requests per router instance that may be hedged (token bucket, burst of max(10, 100 x share)).', DEFAULTS.hedge_budget),
+      schema: share(
+        'Share of requests per router instance that may be hedged (token bucket, burst of max(10, 100 x share)).',
+        DEFAULTS.hedge_budget,
+      ),
     },
     failback: {
       schema: either(
         oneOf([false, true] as const),
         (v) => typeof v !== 'object' || v === null,
         obj({
-          ramp_ms: { schema: int({ min: 1, max: 3_600_000, default: FAILBACK_RAMP.ramp_ms, description: 'Length of the ramp (ms), jittered by 5%.' }) },
-          start_share: { schema: share('Share of requests the provider is first in line for when the ramp starts.', FAILBACK_RAMP.start_share) },
+          ramp_ms: {
+            schema: int({
+              min: 1,
+              max: 3_600_000,
+              default: FAILBACK_RAMP.ramp_ms,
+              description: 'Length of the ramp (ms), jittered by 5%.',
+            }),
+          },
+          start_share: {
+            schema: share('Share of requests the provider is first in line for when the ramp starts.', FAILBACK_RAMP.start_share),
+          },
         }),
         {
           default: DEFAULTS.failback,
-          description: 'Gentle failback: a provider whose breaker closes again gets a share of requests ramping to all of them; true = defaults.',
+          description:
+            'Gentle failback: a provider whose breaker closes again gets a share of requests ramping to all of them; true = defaults.',
         },
       ),
     },
@@ -160,11 +200,14 @@ export const routeConfigSchema = obj(
         min: 0,
         max: 4 * 1024 * 1024 * 1024,
         default: DEFAULTS.max_buffered_body_bytes,
-        description: 'Request-body bytes being received at once across all requests of one router process; a request beyond it gets 503 with Retry-After.',
+        description:
+          'Request-body bytes being received at once across all requests of one router process; a request beyond it gets 503 with Retry-After.',
       }),
     },
     status_auth: { schema: statusAuth },
-    max_hops: { schema: int({ min: 1, max: 32, default: DEFAULTS.max_hops, description: 'Loop guard: X-Route-Hops at or above this answers 508.' }) },
+    max_hops: {
+      schema: int({ min: 1, max: 32, default: DEFAULTS.max_hops, description: 'Loop guard: X-Route-Hops at or above this answers 508.' }),
+    },
     backend_source: {
       schema: oneOf(['url', 'id', 'off'] as const, { default: DEFAULTS.backend_source, description: 'What X-Backend-Source shows.' }),
     },

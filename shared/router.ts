@@ -369,7 +369,13 @@ export function createRouter(opts: RouterOptions): Router {
   }
 
   /** Every attempt failed: a stale entry, the last real answer, or a router-made error. */
-  async function exhausted(req: RoutedRequest, edge: EdgeCacheStep, last: Kept | undefined, lastFailure: LastFailure, deadlineHit: boolean): Promise<Response> {
+  async function exhausted(
+    req: RoutedRequest,
+    edge: EdgeCacheStep,
+    last: Kept | undefined,
+    lastFailure: LastFailure,
+    deadlineHit: boolean,
+  ): Promise<Response> {
     counters.addExhausted();
     const stale = edge.stale();
     const verdict = exhaustionAnswer({
@@ -400,12 +406,21 @@ export function createRouter(opts: RouterOptions): Router {
       requestId: req.requestId,
       hops: arrivedHops(request.headers),
     });
-    return (step: Step) => (signal: AbortSignal): Promise<Response> => {
-      if (step.local) return local!(new Request(request.url, { method, headers: withRequestId(request.headers, req.requestId), body: body as BodyInit | null, signal }));
-      const target = upstreamUrl(config.providers.get(step.id)!, url.pathname, url.search);
-      if (target === null) return Promise.reject(Object.assign(new Error('upstream URL left the provider origin'), { notSent: true }));
-      return opts.fetch(target, { method, headers: forwardHeaders, body, signal, redirect: 'manual' });
-    };
+    return (step: Step) =>
+      (signal: AbortSignal): Promise<Response> => {
+        if (step.local)
+          return local!(
+            new Request(request.url, {
+              method,
+              headers: withRequestId(request.headers, req.requestId),
+              body: body as BodyInit | null,
+              signal,
+            }),
+          );
+        const target = upstreamUrl(config.providers.get(step.id)!, url.pathname, url.search);
+        if (target === null) return Promise.reject(Object.assign(new Error('upstream URL left the provider origin'), { notSent: true }));
+        return opts.fetch(target, { method, headers: forwardHeaders, body, signal, redirect: 'manual' });
+      };
   }
 
   /** A provider's answer as the client gets it (SPEC 3.5, 3.6), stored in the edge cache when it may be. */

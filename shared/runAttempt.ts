@@ -32,10 +32,13 @@ export async function runAttempt(
   const onClientAbort = () => controller.abort(new ClientAbortError());
   clientSignal?.addEventListener('abort', onClientAbort, { once: true });
   if (clientSignal?.aborted) onClientAbort();
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new AttemptTimeoutError(timeoutMs));
-  }, Math.max(0, timeoutMs));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      controller.abort(new AttemptTimeoutError(timeoutMs));
+    },
+    Math.max(0, timeoutMs),
+  );
   const abort = () => controller.abort();
   const ms = () => Math.round((now() - started) * 10) / 10;
 
@@ -48,7 +51,10 @@ export async function runAttempt(
     clearTimeout(timer);
     clientSignal?.removeEventListener('abort', onClientAbort);
     // A handler that ignored the signal may still answer later: drop that answer.
-    sending.then((late) => late.body?.cancel().catch(() => {}), () => {});
+    sending.then(
+      (late) => late.body?.cancel().catch(() => {}),
+      () => {},
+    );
     const outcome = timedOut ? 'timeout' : clientSignal?.aborted ? 'aborted' : 'error';
     return {
       record: { provider, outcome, ms: ms() },

@@ -13,8 +13,7 @@ export interface SchemaNode<T> {
 
 type Meta = { description?: string; default?: unknown };
 
-const typeName = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+const typeName = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
 /** A string, optionally constrained by a pattern. */
 export function str(meta: Meta & { pattern?: RegExp; patternHint?: string; minLength?: number; format?: string } = {}): SchemaNode<string> {
@@ -130,7 +129,12 @@ export function arr<T>(item: SchemaNode<T>, meta: Meta & { minItems?: number } =
       const out = value.map((v, i) => item.check(v, `${path}[${i}]`, issues));
       return issues.length === before ? (out as T[]) : undefined;
     },
-    json: () => ({ type: 'array', items: item.json(), ...(meta.minItems !== undefined ? { minItems: meta.minItems } : {}), ...describe(meta) }),
+    json: () => ({
+      type: 'array',
+      items: item.json(),
+      ...(meta.minItems !== undefined ? { minItems: meta.minItems } : {}),
+      ...describe(meta),
+    }),
   };
 }
 
@@ -175,7 +179,9 @@ export function obj<S extends Shape>(shape: S, meta: Meta = {}): SchemaNode<Out<
     json: () => ({
       type: 'object',
       properties: Object.fromEntries(Object.entries(shape).map(([k, p]) => [k, p.schema.json()])),
-      required: Object.entries(shape).filter(([, p]) => p.required).map(([k]) => k),
+      required: Object.entries(shape)
+        .filter(([, p]) => p.required)
+        .map(([k]) => k),
       additionalProperties: false,
       ...describe(meta),
     }),
@@ -183,12 +189,7 @@ export function obj<S extends Shape>(shape: S, meta: Meta = {}): SchemaNode<Out<
 }
 
 /** An object used as a map: keys match `keyPattern`, values share one schema. */
-export function record<T>(
-  keyPattern: RegExp,
-  keyHint: string,
-  value: SchemaNode<T>,
-  meta: Meta = {},
-): SchemaNode<Record<string, T>> {
+export function record<T>(keyPattern: RegExp, keyHint: string, value: SchemaNode<T>, meta: Meta = {}): SchemaNode<Record<string, T>> {
   return {
     check(input, path, issues) {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {

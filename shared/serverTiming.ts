@@ -9,7 +9,5 @@ import type { AttemptRecord } from './types.ts';
  * // 'p1;desc="1 timeout";dur=2500.1, p2;desc="2 200";dur=12.3'
  */
 export function serverTiming(attempts: readonly AttemptRecord[]): string {
-  return attempts
-    .map((a, i) => `p${i + 1};desc="${a.provider} ${a.outcome === 'status' ? a.status : a.outcome}";dur=${a.ms}`)
-    .join(', ');
+  return attempts.map((a, i) => `p${i + 1};desc="${a.provider} ${a.outcome === 'status' ? a.status : a.outcome}";dur=${a.ms}`).join(', ');
 }

@@ -61,12 +61,14 @@ function configSection(s: StatusSnapshot): string {
   );
 }
 
-const appRow = (providers: StatusProvider[]) => (a: StatusApp): string[] => {
-  const open = new Set(providers.filter((p) => p.state === 'open').map((p) => p.id));
-  const order = a.order.map((id) => (open.has(id) ? `<s title="breaker open">${escapeHtml(id)}</s>` : escapeHtml(id))).join(' ');
-  const name = a.app === '*' ? '<i>any other app</i> (global_priority)' : escapeHtml(a.app);
-  return [name, order || '<span class="bad">none</span>', escapeHtml(a.priority_source), escapeHtml(a.tried_now.join(' '))];
-};
+const appRow =
+  (providers: StatusProvider[]) =>
+  (a: StatusApp): string[] => {
+    const open = new Set(providers.filter((p) => p.state === 'open').map((p) => p.id));
+    const order = a.order.map((id) => (open.has(id) ? `<s title="breaker open">${escapeHtml(id)}</s>` : escapeHtml(id))).join(' ');
+    const name = a.app === '*' ? '<i>any other app</i> (global_priority)' : escapeHtml(a.app);
+    return [name, order || '<span class="bad">none</span>', escapeHtml(a.priority_source), escapeHtml(a.tried_now.join(' '))];
+  };
 
 const PROVIDER_HEADINGS = ['id', 'base', 'breaker', 'failures in a row', 'answers', 'fallbacks', 'timeouts', 'errors', 'shared health'];
 

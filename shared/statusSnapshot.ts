@@ -65,13 +65,15 @@ export function statusSnapshot(source: StatusSource, config: RouteConfigSnapshot
     const closed = o.order.filter((id) => breaker(id).state !== 'open');
     return { ...o, tried_now: closed.length > 0 ? closed : o.order };
   });
-  const providers = [...config.providers.values()].map((p): StatusProvider => ({
-    id: p.id,
-    base: p.base,
-    self: p.id !== source.self ? null : hostsAny ? 'in-process' : 'skipped',
-    ...breaker(p.id),
-    ...(tallies[p.id] ?? { answers: 0, fallbacks: 0, timeouts: 0, errors: 0 }),
-  }));
+  const providers = [...config.providers.values()].map(
+    (p): StatusProvider => ({
+      id: p.id,
+      base: p.base,
+      self: p.id !== source.self ? null : hostsAny ? 'in-process' : 'skipped',
+      ...breaker(p.id),
+      ...(tallies[p.id] ?? { answers: 0, fallbacks: 0, timeouts: 0, errors: 0 }),
+    }),
+  );
   return {
     runtime: source.runtime ?? null,
     self: source.self ?? null,

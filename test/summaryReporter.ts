@@ -19,6 +19,8 @@ export default class SummaryReporter implements Reporter {
       // A file that failed to load has no tests but must still count as a failure.
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
     }
-    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    // Written at exit, after the coverage report, so that it really is the closing line.
+    const line = `\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`;
+    process.once('exit', () => process.stdout.write(line));
   }
 }

@@ -23,7 +23,13 @@ export function captureChain(req: IncomingMessage, res: ServerResponse, next: (e
       };
       const collect = (chunk: unknown, encoding?: unknown) => {
         if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-        chunks.push(Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding) : Buffer.from(chunk as Uint8Array));
+        chunks.push(
+          Buffer.isBuffer(chunk)
+            ? chunk
+            : typeof chunk === 'string'
+              ? Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding)
+              : Buffer.from(chunk as Uint8Array),
+        );
       };
       res.writeHead = function writeHead(this: ServerResponse, status: number, ...rest: unknown[]) {
         res.statusCode = status;
@@ -75,7 +81,21 @@ export function captureChain(req: IncomingMessage, res: ServerResponse, next: (e
 function replayBody(req: IncomingMessage, body: Uint8Array | null): () => void {
   const replay = new PassThrough();
   replay.end(body ? Buffer.from(body) : Buffer.alloc(0));
-  const methods = ['on', 'once', 'addListener', 'removeListener', 'off', 'pipe', 'unpipe', 'read', 'resume', 'pause', 'isPaused', 'setEncoding', 'removeAllListeners'] as const;
+  const methods = [
+    'on',
+    'once',
+    'addListener',
+    'removeListener',
+    'off',
+    'pipe',
+    'unpipe',
+    'read',
+    'resume',
+    'pause',
+    'isPaused',
+    'setEncoding',
+    'removeAllListeners',
+  ] as const;
   const target = req as unknown as Record<string | symbol, unknown>;
   const saved = new Map<string | symbol, PropertyDescriptor | undefined>();
   const define = (key: string | symbol, descriptor: PropertyDescriptor) => {
@@ -84,7 +104,13 @@ function replayBody(req: IncomingMessage, body: Uint8Array | null): () => void {
   };
   for (const name of methods) {
     const fn = (replay as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
-    define(name, { value: (...args: unknown[]) => { const out = fn.apply(replay, args); return out === replay ? req : out; }, writable: true });
+    define(name, {
+      value: (...args: unknown[]) => {
+        const out = fn.apply(replay, args);
+        return out === replay ? req : out;
+      },
+      writable: true,
+    });
   }
   define(Symbol.asyncIterator, { value: () => replay[Symbol.asyncIterator](), writable: true });
   define('readable', { get: () => replay.readable });

@@ -43,27 +43,22 @@ export class PrometheusMetrics {
     'Routed requests by app, answering provider ("router" for router-made answers) and status code.',
     ['app', 'provider', 'code'],
   );
-  readonly #attempts = this.#counter(
-    'attempts_total',
-    'Attempts by app, provider and outcome (status class, timeout, error, aborted).',
-    ['app', 'provider', 'outcome'],
-  );
-  readonly #fallbacks = this.#counter(
-    'fallbacks_total',
-    'Attempts that failed and sent the request on, by app and failed provider.',
-    ['app', 'provider'],
-  );
-  readonly #reloads = this.#counter(
-    'config_reloads_total',
-    'Config reloads: ok (a new config swapped in) or rejected (last good kept).',
-    ['result'],
-  );
+  readonly #attempts = this.#counter('attempts_total', 'Attempts by app, provider and outcome (status class, timeout, error, aborted).', [
+    'app',
+    'provider',
+    'outcome',
+  ]);
+  readonly #fallbacks = this.#counter('fallbacks_total', 'Attempts that failed and sent the request on, by app and failed provider.', [
+    'app',
+    'provider',
+  ]);
+  readonly #reloads = this.#counter('config_reloads_total', 'Config reloads: ok (a new config swapped in) or rejected (last good kept).', [
+    'result',
+  ]);
   readonly #duration = this.#histogram('request_duration_seconds', 'Whole routed request, all attempts, by app.', ['app']);
-  readonly #attemptDuration = this.#histogram(
-    'attempt_duration_seconds',
-    'One attempt, to response headers or failure, by provider.',
-    ['provider'],
-  );
+  readonly #attemptDuration = this.#histogram('attempt_duration_seconds', 'One attempt, to response headers or failure, by provider.', [
+    'provider',
+  ]);
   readonly #breaker = this.#gauge('breaker_state', 'Circuit breaker per provider: 0 closed, 1 half-open, 2 open.', ['provider']);
   readonly #breakerFailures = this.#gauge('breaker_consecutive_failures', 'Consecutive failures per provider.', ['provider']);
   readonly #lastReload = this.#gauge('config_last_reload_timestamp_seconds', 'When the config in use was loaded.', []);
@@ -169,10 +164,13 @@ export class PrometheusMetrics {
     if (this.#loadedAt !== undefined && status.loaded_at !== this.#loadedAt) this.#reloads.inc({ result: 'ok' });
     this.#loadedAt = status.loaded_at;
     if (version !== undefined && version === this.#listedVersion) return;
-    void config.current().then((c) => {
-      this.#listed = new Set(c.routes.keys());
-      this.#listedVersion = c.version;
-    }, () => {});
+    void config.current().then(
+      (c) => {
+        this.#listed = new Set(c.routes.keys());
+        this.#listedVersion = c.version;
+      },
+      () => {},
+    );
   }
 
   #counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {

@@ -1,7 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ConfigValidationError, createRouter, hostedApps, selfProblem, isDraining, type AppRegistry, type Env, type LocalHandler, type RequestLogEntry } from '../../shared/index.ts';
+import {
+  ConfigValidationError,
+  createRouter,
+  hostedApps,
+  selfProblem,
+  isDraining,
+  type AppRegistry,
+  type Env,
+  type LocalHandler,
+  type RequestLogEntry,
+} from '../../shared/index.ts';
 import { answerClientError } from '../node/answerClientError.ts';
 import { gracefulClose } from '../node/gracefulClose.ts';
 import { createHttpTransport } from '../node/httpTransport.ts';

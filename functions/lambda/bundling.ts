@@ -30,7 +30,8 @@ export const EXTERNAL_MODULES: readonly string[] = [];
  * Lets CommonJS code inside the ESM bundle `require` Node built-ins (some SDK dependencies do);
  * esbuild's own shim throws "Dynamic require is not supported" without it.
  */
-export const ESM_REQUIRE_BANNER = "import { createRequire as __hadokuCreateRequire } from 'node:module'; const require = __hadokuCreateRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __hadokuCreateRequire } from 'node:module'; const require = __hadokuCreateRequire(import.meta.url);";
 
 /**
  * esbuild options of the Lambda bundle, shaped like `NodejsFunction`'s `bundling` props so the

@@ -18,5 +18,9 @@ export async function settleBufferedAnswer(response: Response): Promise<Response
     const error = `answer is larger than a BUFFERED Function URL can return (limit ${MAX_BUFFERED_BODY_BYTES} bytes)`;
     return Response.json({ error, limit_bytes: MAX_BUFFERED_BODY_BYTES }, { status: 502, headers: { 'cache-control': 'no-store' } });
   }
-  return new Response(read as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(read as Uint8Array<ArrayBuffer>, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }

@@ -1,4 +1,14 @@
-import { checkAppRegistry, ConfigManager, createRouter, hostedApps, isDraining, type AppRegistry, type EdgeCache, type Env, type Router } from '../../shared/index.ts';
+import {
+  checkAppRegistry,
+  ConfigManager,
+  createRouter,
+  hostedApps,
+  isDraining,
+  type AppRegistry,
+  type EdgeCache,
+  type Env,
+  type Router,
+} from '../../shared/index.ts';
 import { CacheApiStore } from './cacheApiStore.ts';
 import { createFetchTransport } from './fetchTransport.ts';
 import { createKvConfigReader } from './kvConfigReader.ts';

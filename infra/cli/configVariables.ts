@@ -40,8 +40,9 @@ export function configVariables(text: string, env: Record<string, string | undef
 // Same field paths as the validator's messages: `a.b`, `a[0]`, `(root)` for the top.
 function walk(value: unknown, path: string, visit: (path: string, value: string) => void): void {
   if (typeof value === 'string') visit(path || '(root)', value);
-  else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`, visit));
-  else if (value && typeof value === 'object') {
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`, visit);
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k, visit);
   }
 }

@@ -28,7 +28,8 @@ export function setPriority(command: string, text: string, scope: FlipScope, pri
     // Not the parser's message: V8 quotes the text around the error, which may hold a secret.
     throw new UsageError(`${command}: the stored config is not valid JSON; fix it with push (show --raw prints it as stored)`, { command });
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${command}: the stored config is not a JSON object`, { command });
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(`${command}: the stored config is not a JSON object`, { command });
   const config = raw as { global_priority?: unknown; routes?: Record<string, Record<string, unknown>> };
   if (scope.kind === 'global') {
     config.global_priority = priority;

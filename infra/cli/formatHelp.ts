@@ -54,7 +54,7 @@ export function formatOverview(commands: readonly Command[], version: string): s
     `  ${PROGRAM} --version`,
     '',
     'Options:',
-    '  -h, --help     show this help (after a command: that command\'s help)',
+    "  -h, --help     show this help (after a command: that command's help)",
     '  -v, --version  print the version and exit',
     '',
     'Commands:',

@@ -18,12 +18,18 @@ export function formatOrders(config: RouteConfigSnapshot, opts: { sources?: bool
   const rows = describeOrders(config).map((o) => ({
     app: o.app,
     order: orderText(o.order, o.app === GLOBAL),
-    source: !sources ? '' : o.priority_source === 'env' ? `from env ${o.app === GLOBAL ? 'ROUTE_PRIORITY' : appPriorityEnvName(o.app)}` : 'from config',
+    source: !sources
+      ? ''
+      : o.priority_source === 'env'
+        ? `from env ${o.app === GLOBAL ? 'ROUTE_PRIORITY' : appPriorityEnvName(o.app)}`
+        : 'from config',
     note: o.app === GLOBAL ? '  (apps without a route)' : '',
   }));
   const appWidth = Math.max(...rows.map((r) => r.app.length));
   const orderWidth = Math.max(...rows.map((r) => r.order.length));
-  return rows.map((r) => `${r.app.padEnd(appWidth)}  ${r.order.padEnd(orderWidth)}  ${r.source}${r.note}`.trimEnd().replace(/ {4}\(apps/, '  (apps'));
+  return rows.map((r) =>
+    `${r.app.padEnd(appWidth)}  ${r.order.padEnd(orderWidth)}  ${r.source}${r.note}`.trimEnd().replace(/ {4}\(apps/, '  (apps'),
+  );
 }
 
 /**

@@ -10,7 +10,9 @@ export async function readExisting(command: string, store: ConfigStore): Promise
   const current = await store.read();
   if (!current) {
     throw new StoreSetupError(`${command}: ${store.label} holds no config`, {
-      details: [`put one there first: hadoku-route push FILE --target ${store.target}${store.target === 'file' ? ' (or pass --config FILE)' : ''}`],
+      details: [
+        `put one there first: hadoku-route push FILE --target ${store.target}${store.target === 'file' ? ' (or pass --config FILE)' : ''}`,
+      ],
     });
   }
   return current;

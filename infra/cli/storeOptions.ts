@@ -10,7 +10,13 @@ import { isStageName, ssmParameterName } from '../lib/stageNames.ts';
 /** Flags that choose and reach a store, shared by flip, show, push, history and rollback. */
 export const STORE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   target: { type: 'string', short: 't', valueName: 'STORE', choices: TARGET_NAMES, default: 'file', description: 'where the config lives' },
-  config: { type: 'string', short: 'c', valueName: 'FILE', default: './route-config.json', description: 'with --target file: the config file' },
+  config: {
+    type: 'string',
+    short: 'c',
+    valueName: 'FILE',
+    default: './route-config.json',
+    description: 'with --target file: the config file',
+  },
   parameter: {
     type: 'string',
     valueName: 'NAME',
@@ -22,7 +28,11 @@ export const STORE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     description: 'deployment stage: with --target ssm the parameter /hadoku-route/NAME/route-config, with --target kv wrangler --env NAME',
   },
   local: { type: 'boolean', description: "with --target kv: wrangler's local KV store (as `wrangler dev` uses) instead of Cloudflare's" },
-  'persist-to': { type: 'string', valueName: 'DIR', description: 'with --target kv --local: wrangler state folder [default: wrangler\'s .wrangler/state]' },
+  'persist-to': {
+    type: 'string',
+    valueName: 'DIR',
+    description: "with --target kv --local: wrangler state folder [default: wrangler's .wrangler/state]",
+  },
 };
 
 /** Flags of the commands that write. */
@@ -77,7 +87,9 @@ export function checkTargetFlags(command: string, args: ParsedArgs): void {
     throw new UsageError(`${command}: --stage applies to --target ssm or kv (a file has no stage)`, { command });
   }
   if (args.values.stage !== undefined && args.values.parameter !== undefined) {
-    throw new UsageError(`${command}: give --stage or --parameter, not both (--stage NAME means --parameter ${ssmParameterName('NAME')})`, { command });
+    throw new UsageError(`${command}: give --stage or --parameter, not both (--stage NAME means --parameter ${ssmParameterName('NAME')})`, {
+      command,
+    });
   }
   const misplaced: Array<[string, TargetName]> = [
     ['parameter', 'ssm'],

@@ -149,7 +149,11 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
       if (typeof input.Value !== 'string') throw new SsmFault(400, 'ValidationException', 'Value is required');
       sync(name);
       if (store.has(name) && input.Overwrite !== true) {
-        throw new SsmFault(400, 'ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+        throw new SsmFault(
+          400,
+          'ParameterAlreadyExists',
+          'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+        );
       }
       const tier = input.Tier === 'Advanced' || store.get(name)?.at(-1)?.tier === 'Advanced' ? 'Advanced' : 'Standard';
       if (tier !== 'Advanced' && Buffer.byteLength(input.Value) > 4096) {
@@ -170,7 +174,13 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
       const page = versions.slice(start, start + max);
       const next = start + max < versions.length ? String(start + max) : undefined;
       return {
-        Parameters: page.map((p) => ({ ...describe(p), LastModifiedUser: `arn:aws:iam::${ACCOUNT}:user/local`, Tier: p.tier, Labels: [], Policies: [] })),
+        Parameters: page.map((p) => ({
+          ...describe(p),
+          LastModifiedUser: `arn:aws:iam::${ACCOUNT}:user/local`,
+          Tier: p.tier,
+          Labels: [],
+          Policies: [],
+        })),
         ...(next ? { NextToken: next } : {}),
       };
     },
@@ -199,11 +209,18 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
         res.on('close', () => hanging.delete(res));
         return;
       }
-      if (api.mode === 'outage') return send(res, 500, { __type: 'InternalServerError', message: 'simulated outage' }, 'InternalServerError');
-      if (api.mode === 'throttle') return send(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
+      if (api.mode === 'outage')
+        return send(res, 500, { __type: 'InternalServerError', message: 'simulated outage' }, 'InternalServerError');
+      if (api.mode === 'throttle')
+        return send(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
       const run = operations[operation];
       if (req.method !== 'POST' || !run) {
-        return send(res, 400, { __type: 'UnknownOperationException', message: `unsupported: ${req.method} ${target}` }, 'UnknownOperationException');
+        return send(
+          res,
+          400,
+          { __type: 'UnknownOperationException', message: `unsupported: ${req.method} ${target}` },
+          'UnknownOperationException',
+        );
       }
       try {
         const text = Buffer.concat(chunks).toString('utf8');
@@ -212,7 +229,8 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
         send(res, 200, run(input as Record<string, unknown>));
       } catch (error) {
         if (error instanceof SsmFault) return send(res, error.status, { __type: error.type, message: error.message }, error.type);
-        if (error instanceof SyntaxError) return send(res, 400, { __type: 'SerializationException', message: error.message }, 'SerializationException');
+        if (error instanceof SyntaxError)
+          return send(res, 400, { __type: 'SerializationException', message: error.message }, 'SerializationException');
         send(res, 500, { __type: 'InternalServerError', message: String(error) }, 'InternalServerError');
       }
     });

@@ -62,7 +62,12 @@ export function isStandinMode(value: unknown): value is StandinMode {
 /** Sends a JSON answer carrying `X-Standin`. */
 function sendJson(res: ServerResponse, id: string, status: number, body: unknown): void {
   const bytes = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length, 'x-standin': id, 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': bytes.length,
+    'x-standin': id,
+    'cache-control': 'no-store',
+  });
   res.end(bytes);
 }
 
@@ -199,12 +204,18 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { id: { type: 'string', default: '1' }, port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } },
+    options: {
+      id: { type: 'string', default: '1' },
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+    },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StandinError(`standin: --port must be 0-65535 (got '${values.port}')`);
   const standin = await startStandin({ id: String(values.id), port, host: String(values.host) });
-  console.log(`standin ${standin.id} listening on ${standin.url} (modes: ${STANDIN_MODES.join(', ')}; type one + Enter, or POST /_standin/mode)`);
+  console.log(
+    `standin ${standin.id} listening on ${standin.url} (modes: ${STANDIN_MODES.join(', ')}; type one + Enter, or POST /_standin/mode)`,
+  );
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {
     const requested = line.trim();

@@ -51,11 +51,13 @@ export function analyzeDrill(input: AnalyzeInput): DrillReport {
   const notes = [...(input.notes ?? [])];
   const samples = [...input.samples].sort((a, b) => a.sentAt - b.sentAt || a.seq - b.seq);
   const timeline = input.timeline.timing === 'observed' ? observeTimeline(samples, provider, input.timeline.endAt) : input.timeline;
-  if (input.timeline.timing === 'observed' && timeline.disableAt === null) notes.push(`no request found provider ${provider} failing: was it disabled while the drill ran?`);
+  if (input.timeline.timing === 'observed' && timeline.disableAt === null)
+    notes.push(`no request found provider ${provider} failing: was it disabled while the drill ran?`);
 
   const disabledFrom = timeline.disableAt ?? Infinity;
   const disabledUntil = timeline.enabledAt ?? timeline.enableAt ?? Infinity;
-  const phaseOf = (s: DrillSample): 'before' | 'during' | 'after' => (s.sentAt < disabledFrom ? 'before' : s.sentAt < disabledUntil ? 'during' : 'after');
+  const phaseOf = (s: DrillSample): 'before' | 'during' | 'after' =>
+    s.sentAt < disabledFrom ? 'before' : s.sentAt < disabledUntil ? 'during' : 'after';
   const phases = { before: [] as DrillSample[], during: [] as DrillSample[], after: [] as DrillSample[] };
   for (const s of samples) phases[phaseOf(s)].push(s);
 
@@ -68,17 +70,27 @@ export function analyzeDrill(input: AnalyzeInput): DrillReport {
   const settled = whileDisabled.slice(lastOnProvider + 1).filter((s) => s.provider !== null && s.provider !== provider);
   if (timeline.disableAt !== null && settled.length > 0) shift_ms = round(Math.min(...settled.map((s) => s.doneAt)) - timeline.disableAt);
   if (input.position > 0) notes.push(`provider ${provider} is not first in ${input.app}'s order: it carried no traffic to move off`);
-  const skipped = phases.during.find((s) => s.attempts.length > 0 && !s.attempts.some((a) => a.provider === provider) && s.provider !== provider);
+  const skipped = phases.during.find(
+    (s) => s.attempts.length > 0 && !s.attempts.some((a) => a.provider === provider) && s.provider !== provider,
+  );
   const breaker_open_ms = skipped && timeline.disableAt !== null ? round(skipped.sentAt - timeline.disableAt) : null;
 
   const back = phases.after.filter((s) => s.provider === provider).sort((a, b) => a.doneAt - b.doneAt)[0];
-  const back_ms = back && timeline.timing === 'known' && timeline.enabledAt !== null ? round(Math.max(0, back.doneAt - timeline.enabledAt)) : null;
-  const longestTimeout = Math.max(0, ...samples.flatMap((s) => s.attempts.filter((a) => a.provider === provider && a.outcome === 'timeout').map((a) => a.ms)));
+  const back_ms =
+    back && timeline.timing === 'known' && timeline.enabledAt !== null ? round(Math.max(0, back.doneAt - timeline.enabledAt)) : null;
+  const longestTimeout = Math.max(
+    0,
+    ...samples.flatMap((s) => s.attempts.filter((a) => a.provider === provider && a.outcome === 'timeout').map((a) => a.ms)),
+  );
   let moved_back = back !== undefined;
-  if (moved_back && back_ms !== null && input.breaker) moved_back = back_ms <= input.breaker.cooldownMs + MOVE_BACK_MARGIN_MS + longestTimeout;
-  if (!back && timeline.disableAt !== null) notes.push(`provider ${provider} answered nothing after it was re-enabled: make the drill longer than the breaker cooldown`);
+  if (moved_back && back_ms !== null && input.breaker)
+    moved_back = back_ms <= input.breaker.cooldownMs + MOVE_BACK_MARGIN_MS + longestTimeout;
+  if (!back && timeline.disableAt !== null)
+    notes.push(`provider ${provider} answered nothing after it was re-enabled: make the drill longer than the breaker cooldown`);
 
-  const paid = samples.filter((s) => s.failure === 'timeout' || s.attempts.some((a) => a.provider === provider && a.outcome === 'timeout')).length;
+  const paid = samples.filter(
+    (s) => s.failure === 'timeout' || s.attempts.some((a) => a.provider === provider && a.outcome === 'timeout'),
+  ).length;
   let timeouts_allowed: number | null = null;
   if (input.breaker && timeline.disableAt !== null) {
     const disabledMs = (timeline.enabledAt ?? timeline.endAt) - timeline.disableAt;
@@ -140,7 +152,9 @@ function observeTimeline(samples: readonly DrillSample[], provider: string, endA
   const failing = (s: DrillSample): boolean =>
     s.attempts.some((a) => a.provider === provider && !/^[1-4]\d\d$/.test(a.outcome)) || (s.provider !== null && s.provider !== provider);
   const wasServing = samples.some((s) => s.provider === provider);
-  const gone = samples.find((s) => failing(s) && (wasServing ? samples.some((e) => e.provider === provider && e.sentAt <= s.sentAt) : true));
+  const gone = samples.find(
+    (s) => failing(s) && (wasServing ? samples.some((e) => e.provider === provider && e.sentAt <= s.sentAt) : true),
+  );
   const disableAt = gone?.sentAt ?? null;
   const back = disableAt === null ? undefined : samples.find((s) => s.sentAt > disableAt && s.provider === provider);
   const enableAt = back?.sentAt ?? null;

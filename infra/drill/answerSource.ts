@@ -44,7 +44,8 @@ export function answerSource(headers: Headers, providers: Readonly<Record<string
   const last = attempts.at(-1);
   // A cached answer has no attempts of its own: X-Backend-Source names who filled the cache.
   const fromCache = cache === 'HIT' || cache === 'STALE';
-  const provider = !fromCache && last && /^\d{3}$/.test(last.outcome) ? last.provider : fromBackendSource(headers.get('x-backend-source'), providers);
+  const provider =
+    !fromCache && last && /^\d{3}$/.test(last.outcome) ? last.provider : fromBackendSource(headers.get('x-backend-source'), providers);
   return { attempts, provider, cache };
 }
 

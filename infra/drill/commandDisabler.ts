@@ -34,7 +34,12 @@ export function commandDisabler(options: CommandDisablerOptions): Disabler {
     new Promise((resolve, reject) => {
       ctx.log(`$ ${command}`);
       // detached: its own process group, so a timeout stops the command and everything it started.
-      const child = spawn('sh', ['-c', command], { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn('sh', ['-c', command], {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       const tail: string[] = [];
       const relay = (chunk: Buffer): void => {
         for (const line of chunk.toString('utf8').split(/\r?\n/)) {

@@ -46,7 +46,10 @@ export class UnknownProviderError extends DrillInputError {
 /** A numeric input (rate, duration) is outside its bounds. */
 export class OutOfBoundsError extends DrillInputError {
   constructor(what: string, value: unknown, min: number, max: number, unit: string, options?: { cause?: unknown }) {
-    super(`drill: ${what} must be a number from ${min} to ${max} ${unit} (got ${typeof value === 'number' ? String(value) : JSON.stringify(value)})`, options);
+    super(
+      `drill: ${what} must be a number from ${min} to ${max} ${unit} (got ${typeof value === 'number' ? String(value) : JSON.stringify(value)})`,
+      options,
+    );
     this.name = 'OutOfBoundsError';
   }
 }
@@ -62,7 +65,10 @@ export class InvalidModeError extends DrillInputError {
 /** No app's order contains the provider, so no drill traffic would ever reach it. */
 export class NoDrillAppError extends DrillInputError {
   constructor(provider: string, options?: { cause?: unknown }) {
-    super(`drill: no app routes through provider '${provider}' (neither a route's priority nor global_priority names it): disabling it would prove nothing`, options);
+    super(
+      `drill: no app routes through provider '${provider}' (neither a route's priority nor global_priority names it): disabling it would prove nothing`,
+      options,
+    );
     this.name = 'NoDrillAppError';
   }
 }

@@ -13,7 +13,10 @@ export function formatDrillReport(report: DrillReport): string {
   const s = (ms: number | null): string => (ms === null ? '?' : (ms / 1000).toFixed(1));
   const windows = {
     before: `0.0-${s(t.disable_at_ms ?? t.end_ms)} s`,
-    during: t.disable_at_ms === null ? '-' : `${s(t.disable_at_ms)}-${s(t.enable_at_ms === null ? t.end_ms : t.enable_at_ms + (t.enable_took_ms ?? 0))} s`,
+    during:
+      t.disable_at_ms === null
+        ? '-'
+        : `${s(t.disable_at_ms)}-${s(t.enable_at_ms === null ? t.end_ms : t.enable_at_ms + (t.enable_took_ms ?? 0))} s`,
     after: t.enable_at_ms === null ? '-' : `${s(t.enable_at_ms + (t.enable_took_ms ?? 0))}-${s(t.end_ms)} s`,
   };
   const rows: string[][] = [['phase', 'window', 'sent', 'failed', 'p50 ms', 'p99 ms', 'answered by']];
@@ -49,7 +52,15 @@ function phaseRow(name: string, window: string, p: PhaseStats): string[] {
     .sort((a, b) => b[1] - a[1])
     .map(([id, n]) => `${id}:${n}`)
     .join(' ');
-  return [name, window, String(p.sent), String(p.failed), p.p50 === null ? '-' : p.p50.toFixed(1), p.p99 === null ? '-' : p.p99.toFixed(1), answered || '-'];
+  return [
+    name,
+    window,
+    String(p.sent),
+    String(p.failed),
+    p.p50 === null ? '-' : p.p50.toFixed(1),
+    p.p99 === null ? '-' : p.p99.toFixed(1),
+    answered || '-',
+  ];
 }
 
 /** Left-aligns text columns, right-aligns numeric ones. */

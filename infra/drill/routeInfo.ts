@@ -39,7 +39,12 @@ export async function fetchRouteInfo(router: string, timeoutMs = 5000): Promise<
   if (!info || typeof info.providers !== 'object' || info.providers === null || typeof info.apps !== 'object' || info.apps === null) {
     throw new RouterUnreachableError(router, 'the answer has no "providers" and "apps": is this a hadoku-route router?');
   }
-  return { providers: info.providers, apps: info.apps, global_priority: typeof info.global_priority === 'string' ? info.global_priority : '', drain: info.drain };
+  return {
+    providers: info.providers,
+    apps: info.apps,
+    global_priority: typeof info.global_priority === 'string' ? info.global_priority : '',
+    drain: info.drain,
+  };
 }
 
 /** The app the drill sends its traffic to, and where the provider stands in its order. */
@@ -66,10 +71,13 @@ export function pickDrillApp(info: RouteInfo, provider: string): DrillApp | null
     .map(([app, { order }]) => ({ app, order: [...order], position: order.indexOf(provider) }))
     .filter((c) => c.position >= 0 && /^[a-z0-9-]+$/.test(c.app));
   const global = [...info.global_priority];
-  if (global.includes(provider) && !(UNLISTED_APP in info.apps)) candidates.push({ app: UNLISTED_APP, order: global, position: global.indexOf(provider) });
+  if (global.includes(provider) && !(UNLISTED_APP in info.apps))
+    candidates.push({ app: UNLISTED_APP, order: global, position: global.indexOf(provider) });
   const hasFallback = (c: DrillApp): number => (c.position < c.order.length - 1 ? 0 : 1);
   const unlisted = (c: DrillApp): number => (c.app === UNLISTED_APP ? 1 : 0);
-  candidates.sort((a, b) => hasFallback(a) - hasFallback(b) || a.position - b.position || unlisted(a) - unlisted(b) || a.app.localeCompare(b.app));
+  candidates.sort(
+    (a, b) => hasFallback(a) - hasFallback(b) || a.position - b.position || unlisted(a) - unlisted(b) || a.app.localeCompare(b.app),
+  );
   return candidates[0] ?? null;
 }
 

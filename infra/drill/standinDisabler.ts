@@ -22,12 +22,17 @@ export function standinDisabler(url?: string): Disabler {
   const post = async (ctx: DisableContext, body: Record<string, unknown>, step: 'disable' | 'enable'): Promise<void> => {
     let response: Response;
     try {
-      response = await fetch(`${target(ctx)}/_standin/mode`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+      response = await fetch(`${target(ctx)}/_standin/mode`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(5000),
+      });
     } catch (error) {
       throw new DisablerFailedError(step, `stand-in at ${target(ctx)}: ${connectionReason(error)}`, { cause: error });
     }
     const text = await response.text();
-    if (response.status !== 200) throw new DisablerFailedError(step, `stand-in at ${target(ctx)} answered ${response.status} ${text.slice(0, 200)}`);
+    if (response.status !== 200)
+      throw new DisablerFailedError(step, `stand-in at ${target(ctx)} answered ${response.status} ${text.slice(0, 200)}`);
   };
   return {
     name: 'stand-in',
@@ -56,7 +61,11 @@ export function standinDisabler(url?: string): Disabler {
       );
     },
     async disable(ctx) {
-      await post(ctx, ctx.mode === 'refuse' ? { mode: 'refuse', for_ms: Math.max(1, Math.round(ctx.holdMs)) } : { mode: ctx.mode }, 'disable');
+      await post(
+        ctx,
+        ctx.mode === 'refuse' ? { mode: 'refuse', for_ms: Math.max(1, Math.round(ctx.holdMs)) } : { mode: ctx.mode },
+        'disable',
+      );
     },
     async enable(ctx) {
       if (ctx.mode !== 'refuse') return post(ctx, { mode: 'ok' }, 'enable');
@@ -74,7 +83,9 @@ export function standinDisabler(url?: string): Disabler {
         }
         await new Promise((wake) => setTimeout(wake, 20));
       }
-      throw new DisablerFailedError('enable', `stand-in at ${target(ctx)} did not listen again within ${RELISTEN_WAIT_MS} ms`, { cause: lastError });
+      throw new DisablerFailedError('enable', `stand-in at ${target(ctx)} did not listen again within ${RELISTEN_WAIT_MS} ms`, {
+        cause: lastError,
+      });
     },
   };
 }

@@ -16,5 +16,8 @@ const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', impor
 rmSync(`${root}dist`, { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit', cwd: root });
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
-writeFileSync(`${root}dist/package.json`, `${JSON.stringify({ name: 'hadoku-route-dist', private: true, version, type: 'module' }, null, 2)}\n`);
+writeFileSync(
+  `${root}dist/package.json`,
+  `${JSON.stringify({ name: 'hadoku-route-dist', private: true, version, type: 'module' }, null, 2)}\n`,
+);
 process.stdout.write(`dist/: built hadoku-route ${version}\n`);

@@ -20,7 +20,10 @@ describe('App: a Hono app in the registry', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hadoku-hono-'));
     const configPath = path.join(dir, 'route-config.json');
     const other = `http://127.0.0.1:${await refusedPort()}`;
-    writeFileSync(configPath, JSON.stringify({ routes: { notes: { priority: '21' } }, providers: { '1': 'http://127.0.0.1:1', '2': other } }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ routes: { notes: { priority: '21' } }, providers: { '1': 'http://127.0.0.1:1', '2': other } }),
+    );
     router = await startExpressRouter({ configPath, port: 0, env: { ROUTE_SELF: '1' }, apps: { notes }, log: () => {} });
   });
   afterAll(() => router.close());
@@ -33,7 +36,11 @@ describe('App: a Hono app in the registry', () => {
   });
 
   it('reads the replayed request body', async () => {
-    const response = await fetch(`${router.url}/notes/api`, { method: 'POST', body: '{"text":"hi"}', headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${router.url}/notes/api`, {
+      method: 'POST',
+      body: '{"text":"hi"}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ saved: { text: 'hi' } });
   });

@@ -44,7 +44,11 @@ export function writeFixture(dir: string, name: string, content: unknown): strin
 
 /** Runs one command to completion (killed after `timeoutMs`). */
 export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? tempDir(), env: opts.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? tempDir(),
+    env: opts.env ?? cliEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return collect(child, opts.timeoutMs ?? 20_000);
 }
 
@@ -86,7 +90,11 @@ export interface RunningCli {
 
 /** Starts a long-running command (`serve`, `dev`). Always `stop()` it in a `finally`/`afterEach`. */
 export function startCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? tempDir(), env: opts.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? tempDir(),
+    env: opts.env ?? cliEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = collect(child, 120_000);
   exited.catch(() => undefined);
   let stdout = '';

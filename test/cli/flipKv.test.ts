@@ -35,7 +35,10 @@ describe("CLI: --target kv --local (wrangler's local KV)", () => {
 
   it('exits 1 saying how to put a config there when the key is missing', async () => {
     const dir = tempDir();
-    const result = await runCli(['flip', 'task', '1', '--target', 'kv', '--local', '--persist-to', join(dir, 'state')], { cwd: dir, timeoutMs: 60_000 });
+    const result = await runCli(['flip', 'task', '1', '--target', 'kv', '--local', '--persist-to', join(dir, 'state')], {
+      cwd: dir,
+      timeoutMs: 60_000,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/holds no config[\s\S]*push FILE --target kv/);
   });
@@ -43,7 +46,11 @@ describe("CLI: --target kv --local (wrangler's local KV)", () => {
   it('exits 1 naming the binding when wrangler.toml has no SETTINGS namespace', async () => {
     const dir = tempDir();
     writeFixture(dir, 'wrangler.toml', 'name = "x"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n');
-    const result = await runCli(['show', '--target', 'kv', '--local', '--persist-to', join(dir, 'state')], { cwd: dir, env: cliEnv(), timeoutMs: 60_000 });
+    const result = await runCli(['show', '--target', 'kv', '--local', '--persist-to', join(dir, 'state')], {
+      cwd: dir,
+      env: cliEnv(),
+      timeoutMs: 60_000,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^hadoku-route: cannot reach kv SETTINGS\/route-config .*: No KV namespace/m);
     expect(result.stderr).toMatch(/add a \[\[kv_namespaces\]\] binding "SETTINGS"/);

@@ -35,7 +35,11 @@ describe('CLI: flip --target file while serve runs each runtime', () => {
     if (!available(runtime)) return;
     // Prepare: a router in front of two real stand-ins, provider 1 first
     const dir = tempDir();
-    const file = writeFixture(dir, 'route-config.json', { global_priority: '12', providers: { '1': one.url, '2': two.url }, backend_source: 'id' });
+    const file = writeFixture(dir, 'route-config.json', {
+      global_priority: '12',
+      providers: { '1': one.url, '2': two.url },
+      backend_source: 'id',
+    });
     const port = await freePort();
     const env = cliEnv();
     const serve = startCli(['serve', '--runtime', runtime, '--config', file, '--port', String(port)], { cwd: REPO, env });
@@ -61,7 +65,11 @@ describe('CLI: flip --target ssm while serve runs the lambda runtime', () => {
   it.skipIf(!available('lambda'))("new requests follow a flip put through the SDK into serve's SSM stand-in", async () => {
     // Prepare
     const dir = tempDir();
-    const file = writeFixture(dir, 'route-config.json', { global_priority: '12', providers: { '1': one.url, '2': two.url }, backend_source: 'id' });
+    const file = writeFixture(dir, 'route-config.json', {
+      global_priority: '12',
+      providers: { '1': one.url, '2': two.url },
+      backend_source: 'id',
+    });
     const port = await freePort();
     const serve = startCli(['serve', '--runtime', 'lambda', '--config', file, '--port', String(port)], { cwd: REPO, env: cliEnv() });
     try {
@@ -80,7 +88,10 @@ describe('CLI: flip --target ssm while serve runs the lambda runtime', () => {
         AWS_SECRET_ACCESS_KEY: 'test',
         AWS_EC2_METADATA_DISABLED: 'true',
       });
-      const flipped = await runCli(['flip', 'global', '21', '--no-probe', '--target', 'ssm', '--parameter', parameter, '--yes'], { cwd: dir, env });
+      const flipped = await runCli(['flip', 'global', '21', '--no-probe', '--target', 'ssm', '--parameter', parameter, '--yes'], {
+        cwd: dir,
+        env,
+      });
       const start = Date.now();
       expect(flipped.stderr).not.toMatch(/hadoku-route:/);
       expect(flipped.code).toBe(0);
@@ -98,16 +109,27 @@ describe('CLI: flip --target kv --local while serve runs the worker runtime on t
     // Prepare: serve keeps its KV where wrangler's --persist-to DIR keeps it
     const dir = tempDir();
     const state = join(dir, 'state');
-    const file = writeFixture(dir, 'route-config.json', { global_priority: '12', providers: { '1': one.url, '2': two.url }, backend_source: 'id' });
+    const file = writeFixture(dir, 'route-config.json', {
+      global_priority: '12',
+      providers: { '1': one.url, '2': two.url },
+      backend_source: 'id',
+    });
     const port = await freePort();
     const env = cliEnv({ WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' });
-    const serve = startCli(['serve', '--runtime', 'worker', '--config', file, '--port', String(port), '--persist-to', state], { cwd: REPO, env });
+    const serve = startCli(['serve', '--runtime', 'worker', '--config', file, '--port', String(port), '--persist-to', state], {
+      cwd: REPO,
+      env,
+    });
     try {
       await serve.waitForStdout(/listening on/, 60_000);
       const url = `http://127.0.0.1:${port}/demo/api/x`;
       expect((await fetch(url)).headers.get('x-backend-source')).toBe('1');
       // Act: the flip reads and writes wrangler's local store, not the file
-      const flipped = await runCli(['flip', 'global', '21', '--no-probe', '--target', 'kv', '--local', '--persist-to', state, '--yes'], { cwd: REPO, env, timeoutMs: 60_000 });
+      const flipped = await runCli(['flip', 'global', '21', '--no-probe', '--target', 'kv', '--local', '--persist-to', state, '--yes'], {
+        cwd: REPO,
+        env,
+        timeoutMs: 60_000,
+      });
       const start = Date.now();
       expect(flipped.stderr).not.toMatch(/hadoku-route:/);
       expect(flipped.code).toBe(0);

@@ -51,7 +51,7 @@ describe('CLI: flip --target ssm', () => {
     expect(ssm.get(NAME)?.version).toBe(1);
   });
 
-  it('--stage reaches that stage\'s parameter, /hadoku-route/<stage>/route-config, over ROUTE_CONFIG_PARAMETER', async () => {
+  it("--stage reaches that stage's parameter, /hadoku-route/<stage>/route-config, over ROUTE_CONFIG_PARAMETER", async () => {
     ssm.put('/hadoku-route/prod/route-config', compact);
     const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', '--stage', 'prod', '--yes'], { env: ssmEnv() });
     expect(result.code, result.stderr).toBe(0);
@@ -60,7 +60,7 @@ describe('CLI: flip --target ssm', () => {
   });
 
   it.each([
-    [['--stage', 'Prod'], "--stage must be 1-20 lower-case letters, digits or \"-\" (got 'Prod')"],
+    [['--stage', 'Prod'], '--stage must be 1-20 lower-case letters, digits or "-" (got \'Prod\')'],
     [['--stage', 'prod', '--parameter', '/x'], 'give --stage or --parameter, not both'],
   ])('refuses %j naming the flag, writing nothing', async (flags, message) => {
     const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', ...flags, '--yes'], { env: ssmEnv() });
@@ -71,7 +71,10 @@ describe('CLI: flip --target ssm', () => {
 
   describe('never raises the SSM tier behind the stack (the stack picks it from the file at synth)', () => {
     // 100 routes: over 4096 bytes once pushed (compact JSON).
-    const big = JSON.stringify({ ...config, routes: Object.fromEntries(Array.from({ length: 100 }, (_v, i) => [`app-number-${i}`, { priority: '21' }])) });
+    const big = JSON.stringify({
+      ...config,
+      routes: Object.fromEntries(Array.from({ length: 100 }, (_v, i) => [`app-number-${i}`, { priority: '21' }])),
+    });
 
     it('refuses a push that needs the Advanced tier on a Standard parameter, exit 1, nothing written', async () => {
       const dir = tempDir();
@@ -96,7 +99,9 @@ describe('CLI: flip --target ssm', () => {
 
   it('--parameter wins over ROUTE_CONFIG_PARAMETER', async () => {
     ssm.put('/other', compact);
-    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', '--parameter', '/other', '--yes'], { env: ssmEnv() });
+    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', '--parameter', '/other', '--yes'], {
+      env: ssmEnv(),
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(ssm.get('/other')!.value).global_priority).toBe('3');
     expect(ssm.get(NAME)?.version).toBe(1);
@@ -157,7 +162,9 @@ describe('CLI: flip --target ssm', () => {
     delete env.ROUTE_CONFIG_PARAMETER;
     const result = await runCli(['flip', 'task', '1', '--target', 'ssm'], { env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('pass --stage NAME (parameter /hadoku-route/NAME/route-config), --parameter NAME, or set ROUTE_CONFIG_PARAMETER');
+    expect(result.stderr).toContain(
+      'pass --stage NAME (parameter /hadoku-route/NAME/route-config), --parameter NAME, or set ROUTE_CONFIG_PARAMETER',
+    );
   });
 
   it('exits 1 naming the variables when there are no credentials', async () => {

@@ -209,7 +209,11 @@ describe('CLI --json: history and rollback (--target ssm)', () => {
     expect(code).toBe(0);
     const versions = json.versions as Array<Record<string, unknown>>;
     expect(json.store).toEqual({ target: 'ssm', label: `ssm ${NAME}` });
-    expect(versions.map((v) => [v.version, v.current, v.valid])).toEqual([['1', false, true], ['2', false, true], ['3', true, false]]);
+    expect(versions.map((v) => [v.version, v.current, v.valid])).toEqual([
+      ['1', false, true],
+      ['2', false, true],
+      ['3', true, false],
+    ]);
     expect(versions[0]).toEqual({
       version: '1',
       modified: expect.stringMatching(/Z$/),

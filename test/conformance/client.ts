@@ -62,11 +62,13 @@ export class SendError extends Error {
 export function send(baseUrl: string, target: string, options: SendOptions = {}): Promise<Answer> {
   const base = new URL(baseUrl);
   const started = performance.now();
-  if (options.body !== undefined && !options.chunked && options.body.length > LARGE_BODY) return sendLargeBody(base, target, options, started);
+  if (options.body !== undefined && !options.chunked && options.body.length > LARGE_BODY)
+    return sendLargeBody(base, target, options, started);
   return new Promise<Answer>((resolveAnswer, reject) => {
     const headers: OutgoingHttpHeaders = { ...(options.headers ?? {}) };
     const body = options.body === undefined ? undefined : Buffer.from(options.body);
-    if (body && !options.chunked && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = body.length;
+    if (body && !options.chunked && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
+      headers['content-length'] = body.length;
     const req = httpRequest({
       host: base.hostname,
       port: base.port,
@@ -88,8 +90,14 @@ export function send(baseUrl: string, target: string, options: SendOptions = {})
       settled = true;
       reject(error instanceof SendError ? error : new SendError(`${label}: ${error.message}`, { cause: error }));
     };
-    const timer = setTimeout(() => fail(new SendError(`no complete answer to ${label} within ${options.timeoutMs ?? 15_000} ms`)), options.timeoutMs ?? 15_000);
-    const abortTimer = options.abortAfterMs === undefined ? undefined : setTimeout(() => fail(new SendError('aborted by the client on purpose')), options.abortAfterMs);
+    const timer = setTimeout(
+      () => fail(new SendError(`no complete answer to ${label} within ${options.timeoutMs ?? 15_000} ms`)),
+      options.timeoutMs ?? 15_000,
+    );
+    const abortTimer =
+      options.abortAfterMs === undefined
+        ? undefined
+        : setTimeout(() => fail(new SendError('aborted by the client on purpose')), options.abortAfterMs);
     let answered = false;
     // After the answer started, an upload error (EPIPE from a server that stopped reading) is not
     // the outcome: the answer is, and a cut answer is caught on the response itself.
@@ -112,7 +120,17 @@ export function send(baseUrl: string, target: string, options: SendOptions = {})
         if (settled) return;
         settled = true;
         if (!req.writableFinished) req.destroy();
-        resolveAnswer(makeAnswer(res.statusCode ?? 0, res.headers, res.rawHeaders, Buffer.concat(chunks), target, performance.now() - started, headersMs));
+        resolveAnswer(
+          makeAnswer(
+            res.statusCode ?? 0,
+            res.headers,
+            res.rawHeaders,
+            Buffer.concat(chunks),
+            target,
+            performance.now() - started,
+            headersMs,
+          ),
+        );
       });
     });
     if (body && options.chunked) {
@@ -126,7 +144,15 @@ export function send(baseUrl: string, target: string, options: SendOptions = {})
 }
 
 /** Builds an {@link Answer} from parsed parts. */
-function makeAnswer(status: number, headers: IncomingHttpHeaders, rawHeaders: string[], bytes: Buffer, target: string, ms: number, headersMs: number): Answer {
+function makeAnswer(
+  status: number,
+  headers: IncomingHttpHeaders,
+  rawHeaders: string[],
+  bytes: Buffer,
+  target: string,
+  ms: number,
+  headersMs: number,
+): Answer {
   const text = bytes.toString('utf8');
   return {
     status,
@@ -167,7 +193,10 @@ function sendLargeBody(base: URL, target: string, options: SendOptions, started:
     const socket = connect(Number(base.port), base.hostname);
     const received: Buffer[] = [];
     let headersMs = 0;
-    const timer = setTimeout(() => socket.destroy(new SendError(`no complete answer to ${method} ${target} within ${options.timeoutMs ?? 15_000} ms`)), options.timeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => socket.destroy(new SendError(`no complete answer to ${method} ${target} within ${options.timeoutMs ?? 15_000} ms`)),
+      options.timeoutMs ?? 15_000,
+    );
     socket.on('data', (chunk: Buffer) => {
       if (!headersMs) headersMs = performance.now() - started;
       received.push(chunk);

@@ -87,12 +87,15 @@ export function runConformance(runtime: RuntimeName, options: ConformanceOptions
       return router;
     };
 
-    beforeAll(async () => {
-      const [a, b, c, d, evil] = await Promise.all(['a', 'b', 'c', 'd', 'evil'].map((name) => startUpstream(name)));
-      all = [a, b, c, d, evil];
-      upstreams = { a, b, c, d, evil, refused: `http://127.0.0.1:${await refusedPort()}` };
-      await routerFor({});
-    }, (options.startTimeoutMs ?? 90_000) + 10_000);
+    beforeAll(
+      async () => {
+        const [a, b, c, d, evil] = await Promise.all(['a', 'b', 'c', 'd', 'evil'].map((name) => startUpstream(name)));
+        all = [a, b, c, d, evil];
+        upstreams = { a, b, c, d, evil, refused: `http://127.0.0.1:${await refusedPort()}` };
+        await routerFor({});
+      },
+      (options.startTimeoutMs ?? 90_000) + 10_000,
+    );
 
     afterAll(async () => {
       const started = await Promise.allSettled(routers.values());
@@ -103,7 +106,7 @@ export function runConformance(runtime: RuntimeName, options: ConformanceOptions
     for (const scenario of scenarios) {
       if (options.only && !options.only(scenario)) continue;
       const title = `[${scenario.spec}] ${scenario.name}`;
-      const reason = scenario.skip?.includes(runtime) ? scenario.skipReason ?? 'marked skip' : options.skip?.[scenario.name];
+      const reason = scenario.skip?.includes(runtime) ? (scenario.skipReason ?? 'marked skip') : options.skip?.[scenario.name];
       if (reason) {
         it.skip(`${title} (skipped on ${runtime}: ${reason})`, () => undefined);
         continue;

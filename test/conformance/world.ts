@@ -72,14 +72,23 @@ export function baseConfig(u: Upstreams, extra: Record<string, unknown> = {}): R
 }
 
 /** A config routing the single app `app` with `priority`, route keys from `route`, top keys from `top`. */
-export function appConfig(u: Upstreams, app: string, priority: string, route: Record<string, unknown> = {}, top: Record<string, unknown> = {}): Record<string, unknown> {
+export function appConfig(
+  u: Upstreams,
+  app: string,
+  priority: string,
+  route: Record<string, unknown> = {},
+  top: Record<string, unknown> = {},
+): Record<string, unknown> {
   return baseConfig(u, { routes: { [app]: { priority, ...route } }, ...top });
 }
 
 /** Asserts that none of `upstreams` received any request. */
 export function expectUntouched(...upstreams: Upstream[]): void {
   for (const up of upstreams) {
-    expect(up.requests.map((r) => `${r.method} ${r.url}`), `upstream ${up.name} must not be contacted`).toEqual([]);
+    expect(
+      up.requests.map((r) => `${r.method} ${r.url}`),
+      `upstream ${up.name} must not be contacted`,
+    ).toEqual([]);
   }
 }
 

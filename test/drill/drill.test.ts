@@ -19,7 +19,7 @@ import {
   type DrillMode,
 } from '../../infra/drill/index.ts';
 import { freePort } from '../support/ports.ts';
-import { DRILL, ROUTER_SETTINGS, writeDrillConfig } from './drillFixture.ts';
+import { BREAKER, DRILL, ROUTER_SETTINGS, TIMEOUT_MS, writeDrillConfig } from './drillFixture.ts';
 
 let configPath: string;
 
@@ -148,7 +148,7 @@ describe('Function: runDrillCommand (hadoku-route drill)', () => {
     expect(Object.keys(report)).toEqual(
       expect.arrayContaining(['sent', 'failed', 'failed_by_kind', 'shift_ms', 'phases', 'moved_back', 'timeouts_paid']),
     );
-    expect(report).toMatchObject({ failed: 0, assumed: { timeout_ms: 300, breaker: { failures: 3, cooldown_ms: 500 } } });
+    expect(report).toMatchObject({ failed: 0, assumed: { timeout_ms: TIMEOUT_MS, breaker: { failures: BREAKER.failures, cooldown_ms: BREAKER.cooldownMs } } });
     expect(err.some((l) => l.includes('disabling provider 1 (503)'))).toBe(true);
   });
 

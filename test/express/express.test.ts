@@ -76,14 +76,23 @@ describe('Function: startExpressRouter', () => {
     const { router, file } = await start({ providers: { '1': a.url, '2': b.url }, global_priority: '1' });
     expect(await (await fetch(`${router.url}/x/api/`)).text()).toBe('a');
     atomicWrite(file, JSON.stringify({ providers: { '1': a.url, '2': b.url }, global_priority: '2' }));
-    const flipped = await until(() => fetch(`${router.url}/x/api/`).then((r) => r.text()), (t) => t === 'b');
+    const flipped = await until(
+      () => fetch(`${router.url}/x/api/`).then((r) => r.text()),
+      (t) => t === 'b',
+    );
     expect(flipped.value).toBe('b');
     writeFileSync(file, '{"providers": {"1": '); // half-written
-    const rejected = await until(() => fetch(`${router.url}/_config/route`).then((r) => r.json()), (j) => j.last_error !== null);
+    const rejected = await until(
+      () => fetch(`${router.url}/_config/route`).then((r) => r.json()),
+      (j) => j.last_error !== null,
+    );
     expect(rejected.value.last_error).toMatch(/not valid JSON/);
     expect(await (await fetch(`${router.url}/x/api/`)).text()).toBe('b');
     writeFileSync(file, JSON.stringify({ providers: { '1': a.url, '2': b.url }, global_priority: '1' }));
-    const healed = await until(() => fetch(`${router.url}/_config/route`).then((r) => r.json()), (j) => j.last_error === null && j.global_priority === '1');
+    const healed = await until(
+      () => fetch(`${router.url}/_config/route`).then((r) => r.json()),
+      (j) => j.last_error === null && j.global_priority === '1',
+    );
     expect(healed.value.global_priority).toBe('1');
   });
 
@@ -106,10 +115,15 @@ describe('Function: startExpressRouter', () => {
     const { router } = await start({ providers: { '1': up.url }, global_priority: '1', timeout_ms: 60_000 });
     const controller = new AbortController();
     const pending = fetch(`${router.url}/x/api/`, { signal: controller.signal }).catch(() => 'aborted');
-    await until(async () => up.requests.length, (n) => n === 1);
+    await until(
+      async () => up.requests.length,
+      (n) => n === 1,
+    );
     controller.abort();
     expect(await pending).toBe('aborted');
-    await expect(Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 3000))])).resolves.toBe('closed');
+    await expect(Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 3000))])).resolves.toBe(
+      'closed',
+    );
   });
 
   it('survives a provider that closes mid-body or answers garbage', async () => {
@@ -124,8 +138,13 @@ describe('Function: startExpressRouter', () => {
     cleanups.push(() => new Promise((r) => garbage.close(() => r())));
     const garbageUrl = `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`;
     const ok = await upstream((_q, s) => s.end('ok'));
-    const { router } = await start({ providers: { '1': midBody.url, '2': garbageUrl, '3': ok.url }, routes: { mid: { priority: '1' }, junk: { priority: '23' } } });
-    await fetch(`${router.url}/mid/api/`).then((r) => r.text()).catch(() => 'cut');
+    const { router } = await start({
+      providers: { '1': midBody.url, '2': garbageUrl, '3': ok.url },
+      routes: { mid: { priority: '1' }, junk: { priority: '23' } },
+    });
+    await fetch(`${router.url}/mid/api/`)
+      .then((r) => r.text())
+      .catch(() => 'cut');
     const junk = await fetch(`${router.url}/junk/api/`);
     expect(await junk.text()).toBe('ok');
     expect(junk.headers.get('server-timing')).toContain('desc="2 error"');
@@ -175,7 +194,11 @@ describe('Function: routerMiddleware (mounted in a parent app)', () => {
     cleanups.push(() => new Promise((r) => server.close(() => r())));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // Act
-    const local = await fetch(`${base}/task/api/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const local = await fetch(`${base}/task/api/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     const fellBack = await fetch(`${base}/task/api/unknown`, { method: 'POST', body: 'raw' });
     // Assess
     expect(local.status).toBe(201);
@@ -208,7 +231,13 @@ describe('Function: createHttpTransport', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
     const transport = createHttpTransport();
     cleanups.push(() => transport.close());
-    const init = () => ({ method: 'GET', headers: new Headers(), body: null, signal: new AbortController().signal, redirect: 'manual' as const });
+    const init = () => ({
+      method: 'GET',
+      headers: new Headers(),
+      body: null,
+      signal: new AbortController().signal,
+      redirect: 'manual' as const,
+    });
     expect(await (await transport(url, init())).text()).toBe('fresh');
     // Act: the second request reuses the socket the provider is about to reset.
     const second = await transport(url, init());

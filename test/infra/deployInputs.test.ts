@@ -117,7 +117,9 @@ describe('Secrets never in a template', () => {
 
   it('-c secrets=LOCAL_BASE turns a plain variable into a secret', () => {
     // Act
-    const env = environmentOf(templateOf({ context: { secrets: 'LOCAL_BASE', LOCAL_BASE: undefined }, variableSource: { LOCAL_BASE: SECRET } }));
+    const env = environmentOf(
+      templateOf({ context: { secrets: 'LOCAL_BASE', LOCAL_BASE: undefined }, variableSource: { LOCAL_BASE: SECRET } }),
+    );
 
     // Assess
     expect(env).toMatchObject({ ROUTE_SECRET_PARAMETERS: 'LOCAL_BASE=/hadoku-route/dev/secrets/LOCAL_BASE' });

@@ -32,4 +32,3 @@ export const OFFLINE_AWS_ENV: Record<string, string> = {
   AWS_REGION: 'eu-west-1',
   AWS_EC2_METADATA_DISABLED: 'true',
 };
-

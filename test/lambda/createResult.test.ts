@@ -30,7 +30,9 @@ describe('Function: createResult', () => {
   });
 
   it('base64-encodes content-encoded bodies even when the type is textual', async () => {
-    const result = await createResult(new Response('not really gzip', { headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' } }));
+    const result = await createResult(
+      new Response('not really gzip', { headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' } }),
+    );
     expect(result.isBase64Encoded).toBe(true);
     expect(result.headers).toMatchObject({ 'content-encoding': 'gzip' });
   });
@@ -52,9 +54,14 @@ describe('Function: createResult', () => {
   });
 
   it('turns a body too large for a buffered answer into 502 JSON', async () => {
-    const result = await createResult(new Response(new Uint8Array(MAX_BUFFERED_BODY_BYTES + 1), { headers: { 'content-type': 'application/octet-stream' } }));
+    const result = await createResult(
+      new Response(new Uint8Array(MAX_BUFFERED_BODY_BYTES + 1), { headers: { 'content-type': 'application/octet-stream' } }),
+    );
     expect(result.statusCode).toBe(502);
-    expect(JSON.parse(result.body!)).toMatchObject({ error: expect.stringContaining(String(MAX_BUFFERED_BODY_BYTES)), limit_bytes: MAX_BUFFERED_BODY_BYTES });
+    expect(JSON.parse(result.body!)).toMatchObject({
+      error: expect.stringContaining(String(MAX_BUFFERED_BODY_BYTES)),
+      limit_bytes: MAX_BUFFERED_BODY_BYTES,
+    });
   });
 
   it('answers 502 JSON, not a 500, when the body breaks off before it is whole (issue 11 item 9)', async () => {

@@ -50,7 +50,13 @@ beforeAll(async () => {
     if (req.url.startsWith('/task/api/flaky') || req.url.startsWith('/down/api')) {
       res.writeHead(503).end('down');
     } else if (req.url.startsWith('/task/api/cookies')) {
-      res.writeHead(200, [['content-type', 'text/plain'], ['set-cookie', 'a=1; Path=/'], ['set-cookie', 'b=2; HttpOnly']]).end('ok');
+      res
+        .writeHead(200, [
+          ['content-type', 'text/plain'],
+          ['set-cookie', 'a=1; Path=/'],
+          ['set-cookie', 'b=2; HttpOnly'],
+        ])
+        .end('ok');
     } else if (req.url.startsWith('/task/api/binary')) {
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(req.body);
     } else {
@@ -94,7 +100,12 @@ describe('Function: handler (bundled)', () => {
   it('passes a base64 body through byte for byte and answers binary as base64', async () => {
     // Prepare
     const bytes = Buffer.from([0, 1, 2, 255, 254, 0x1f, 0x8b]);
-    const event: LambdaFunctionURLEvent = { ...withMethod(baseV2Event, 'POST'), rawPath: '/task/api/binary', body: bytes.toString('base64'), isBase64Encoded: true };
+    const event: LambdaFunctionURLEvent = {
+      ...withMethod(baseV2Event, 'POST'),
+      rawPath: '/task/api/binary',
+      body: bytes.toString('base64'),
+      isBase64Encoded: true,
+    };
     // Act
     const result = await handler(event, lambdaContext);
     // Assess
@@ -125,8 +136,19 @@ describe('Function: handler (bundled)', () => {
     // Assess
     expect(result.statusCode).toBe(200);
     expect(result.headers).toMatchObject({ 'x-route-attempts': '2' });
-    const line = stdout.map((s) => s.trim()).filter((s) => s.startsWith('{')).map((s) => JSON.parse(s)).find((l) => l.message === 'routed' && l.path === '/task/api/flaky');
-    expect(line).toMatchObject({ app: 'task', method: 'GET', provider: '2', status: 200, service: 'hadoku-route', function_request_id: lambdaContext.awsRequestId });
+    const line = stdout
+      .map((s) => s.trim())
+      .filter((s) => s.startsWith('{'))
+      .map((s) => JSON.parse(s))
+      .find((l) => l.message === 'routed' && l.path === '/task/api/flaky');
+    expect(line).toMatchObject({
+      app: 'task',
+      method: 'GET',
+      provider: '2',
+      status: 200,
+      service: 'hadoku-route',
+      function_request_id: lambdaContext.awsRequestId,
+    });
     expect(line.attempts.map((a: { provider: string }) => a.provider)).toEqual(['1', '2']);
   });
 
@@ -134,7 +156,10 @@ describe('Function: handler (bundled)', () => {
     // Act
     await handler({ ...baseV2Event, rawPath: '/task/api/flaky' }, lambdaContext);
     // Assess
-    const emf = stdout.map((s) => s.trim()).filter((s) => s.includes('"_aws"')).map((s) => JSON.parse(s));
+    const emf = stdout
+      .map((s) => s.trim())
+      .filter((s) => s.includes('"_aws"'))
+      .map((s) => JSON.parse(s));
     expect(emf).toContainEqual(expect.objectContaining({ provider: '1', outcome: '5xx', ProviderAttempts: 1 }));
     expect(emf).toContainEqual(expect.objectContaining({ provider: '2', outcome: '2xx', ProviderAttempts: 1 }));
     expect(emf).toContainEqual(expect.objectContaining({ provider: '2', Fallbacks: 1 }));
@@ -148,7 +173,11 @@ describe('Function: handler (bundled)', () => {
     const result = await handler({ ...baseV2Event, rawPath: '/down/api/x' }, lambdaContext);
     // Assess
     expect(result.statusCode).toBe(503);
-    const emf = stdout.slice(before).map((s) => s.trim()).filter((s) => s.includes('"_aws"')).map((s) => JSON.parse(s));
+    const emf = stdout
+      .slice(before)
+      .map((s) => s.trim())
+      .filter((s) => s.includes('"_aws"'))
+      .map((s) => JSON.parse(s));
     expect(emf).toContainEqual(expect.objectContaining({ service: 'hadoku-route', AllProvidersFailed: 1, RoutedRequests: 1 }));
   });
 

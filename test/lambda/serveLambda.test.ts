@@ -8,7 +8,8 @@ import { startUpstream, type Upstream } from './upstream.ts';
 // `hadoku-route serve --runtime lambda`: the bundled handler behind the local Function URL shim,
 // with the config file standing in for the SSM parameter.
 
-const config = (priority: string) => JSON.stringify({ global_priority: priority, routes: { task: { priority } }, providers: { '1': '${UP1}', '2': '${UP2}' } });
+const config = (priority: string) =>
+  JSON.stringify({ global_priority: priority, routes: { task: { priority } }, providers: { '1': '${UP1}', '2': '${UP2}' } });
 
 let dir: string;
 let configPath: string;
@@ -23,21 +24,37 @@ beforeAll(async () => {
   const streams = [process.stdout, process.stderr];
   const writes = streams.map((stream) => stream.write);
   for (const stream of streams) stream.write = (() => true) as typeof stream.write;
-  restoreOutput = () => streams.forEach((stream, i) => (stream.write = writes[i]!));
+  restoreOutput = () => {
+    for (const [i, stream] of streams.entries()) stream.write = writes[i]!;
+  };
   dir = await mkdtemp(join(tmpdir(), 'hadoku-serve-lambda-'));
   configPath = join(dir, 'route-config.json');
   await writeFile(configPath, config('1'));
   up1 = await startUpstream((req, res) => {
     if (req.url.startsWith('/task/api/cookies')) {
-      res.writeHead(200, [['content-type', 'text/plain'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']]).end('ok');
+      res
+        .writeHead(200, [
+          ['content-type', 'text/plain'],
+          ['set-cookie', 'a=1'],
+          ['set-cookie', 'b=2'],
+        ])
+        .end('ok');
     } else if (req.url.startsWith('/task/api/binary')) {
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(req.body);
     } else {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ from: 1, url: req.url, cookie: req.headers.cookie ?? null, xff: req.headers['x-forwarded-for'] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ from: 1, url: req.url, cookie: req.headers.cookie ?? null, xff: req.headers['x-forwarded-for'] }));
     }
   });
   up2 = await startUpstream();
-  server = await serveLambda({ configPath, port: 0, host: '127.0.0.1', env: { UP1: up1.url, UP2: up2.url }, log: (line) => logs.push(line) });
+  server = await serveLambda({
+    configPath,
+    port: 0,
+    host: '127.0.0.1',
+    env: { UP1: up1.url, UP2: up2.url },
+    log: (line) => logs.push(line),
+  });
 });
 
 afterAll(async () => {
@@ -61,7 +78,11 @@ describe('Function: serveLambda', () => {
   it('returns every Set-Cookie and binary bodies intact', async () => {
     const cookies = await fetch(`${server.url}/task/api/cookies`);
     const bytes = Buffer.from([0, 255, 7, 0x8b]);
-    const binary = await fetch(`${server.url}/task/api/binary`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+    const binary = await fetch(`${server.url}/task/api/binary`, {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     expect(cookies.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     expect(Buffer.from(await binary.arrayBuffer())).toEqual(bytes);
   });

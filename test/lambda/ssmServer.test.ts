@@ -1,4 +1,11 @@
-import { GetParameterCommand, GetParameterHistoryCommand, ParameterAlreadyExists, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  GetParameterCommand,
+  GetParameterHistoryCommand,
+  ParameterAlreadyExists,
+  ParameterNotFound,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSsmServer, type SsmServer } from '../../infra/dev/ssmServer.ts';
 import { OFFLINE_AWS_ENV } from './bundle.ts';
@@ -38,7 +45,10 @@ describe('Function: startSsmServer', () => {
     expect(overwritten.Version).toBe(2);
     expect(got.Parameter).toMatchObject({ Name: '/p', Value: 'two', Version: 2, Type: 'String' });
     expect(got.Parameter?.LastModifiedDate).toBeInstanceOf(Date);
-    expect(history.Parameters?.map((p) => [p.Version, p.Value])).toEqual([[1, 'one'], [2, 'two']]);
+    expect(history.Parameters?.map((p) => [p.Version, p.Value])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+    ]);
   });
 
   it('answers ParameterNotFound for a missing parameter', async () => {
@@ -58,7 +68,9 @@ describe('Function: startSsmServer', () => {
     ssm.resetCalls();
     // Act
     ssm.mode = 'outage';
-    const outage = await client.send(new GetParameterCommand({ Name: '/p' })).catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode?: number } });
+    const outage = await client
+      .send(new GetParameterCommand({ Name: '/p' }))
+      .catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode?: number } });
     ssm.mode = 'throttle';
     const throttled = await client.send(new GetParameterCommand({ Name: '/p' })).catch((e: unknown) => e as { name: string });
     ssm.mode = 'ok';

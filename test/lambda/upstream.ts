@@ -20,9 +20,7 @@ export interface Upstream {
  * Starts a provider stand-in. The default answer echoes the request as JSON; `respond` may
  * answer differently per request.
  */
-export async function startUpstream(
-  respond?: (req: ReceivedRequest, res: ServerResponse) => void,
-): Promise<Upstream> {
+export async function startUpstream(respond?: (req: ReceivedRequest, res: ServerResponse) => void): Promise<Upstream> {
   const received: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], { cwd, timeout: 240_000 });
+const npm = (args: string[], cwd: string) =>
+  run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], { cwd, timeout: 240_000 });
 
 const CONSUMER = `import express from 'express';
 import { createRouter, type Router } from 'hadoku-route';
@@ -56,10 +57,26 @@ describe('the npm package', () => {
     writeFileSync(path.join(app, 'check.ts'), CONSUMER);
     writeFileSync(
       path.join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'] }, files: ['check.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2023',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          types: ['node'],
+        },
+        files: ['check.ts'],
+      }),
     );
-    await expect(run(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app })).resolves.toBeDefined();
-    const { stdout } = await run(process.execPath, ['-e', "import('hadoku-route/express').then((m) => console.log(Object.keys(m).sort().join(',')))"], { cwd: app });
+    await expect(
+      run(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app }),
+    ).resolves.toBeDefined();
+    const { stdout } = await run(
+      process.execPath,
+      ['-e', "import('hadoku-route/express').then((m) => console.log(Object.keys(m).sort().join(',')))"],
+      { cwd: app },
+    );
     expect(stdout.trim()).toBe('createFileConfig,createHttpTransport,routerMiddleware,startExpressRouter');
   }, 120_000);
 });

@@ -3,22 +3,49 @@ import { AttemptQueue, planAttempts, type PlanInput, type Step } from '../../sha
 import { attemptBudgetMs, breakerVerdict, usedUpDeadline } from '../../shared/attemptPolicy.ts';
 import { exhaustionAnswer, stoppedAnswer, type ExhaustionInput } from '../../shared/exhaustionAnswer.ts';
 
-const base: PlanInput = { priority: ['1', '2', '3'], self: undefined, isSelf: () => false, hasLocal: false, noFallback: false, isOpen: () => false };
+const base: PlanInput = {
+  priority: ['1', '2', '3'],
+  self: undefined,
+  isSelf: () => false,
+  hasLocal: false,
+  noFallback: false,
+  isOpen: () => false,
+};
 const ids = (steps: Step[]) => steps.map((s) => `${s.id}${s.local ? ' local' : ''}`);
 
 describe('Function: planAttempts', () => {
   it.each<[string, Partial<PlanInput>, string[]]>([
     ['the priority as it is', {}, ['1', '2', '3']],
     ['self without a local copy is skipped', { self: '2', isSelf: (id) => id === '2' }, ['1', '3']],
-    ['self with a local copy is served in-process where it stands', { self: '2', isSelf: (id) => id === '2', hasLocal: true }, ['1', '2 local', '3']],
-    ['X-No-Fallback with a local copy: one local attempt, wherever self stands', { self: '3', isSelf: (id) => id === '3', hasLocal: true, noFallback: true }, ['3 local']],
-    ['X-No-Fallback with a local copy but self not in the order', { self: '9', isSelf: (id) => id === '9', hasLocal: true, noFallback: true }, ['9 local']],
+    [
+      'self with a local copy is served in-process where it stands',
+      { self: '2', isSelf: (id) => id === '2', hasLocal: true },
+      ['1', '2 local', '3'],
+    ],
+    [
+      'X-No-Fallback with a local copy: one local attempt, wherever self stands',
+      { self: '3', isSelf: (id) => id === '3', hasLocal: true, noFallback: true },
+      ['3 local'],
+    ],
+    [
+      'X-No-Fallback with a local copy but self not in the order',
+      { self: '9', isSelf: (id) => id === '9', hasLocal: true, noFallback: true },
+      ['9 local'],
+    ],
     // Middleware mode without ROUTE_SELF: self is the provider whose origin is the router's own.
-    ['X-No-Fallback, no ROUTE_SELF, a provider at this origin: that one, in-process', { isSelf: (id) => id === '2', hasLocal: true, noFallback: true }, ['2 local']],
+    [
+      'X-No-Fallback, no ROUTE_SELF, a provider at this origin: that one, in-process',
+      { isSelf: (id) => id === '2', hasLocal: true, noFallback: true },
+      ['2 local'],
+    ],
     ['X-No-Fallback, no ROUTE_SELF, no provider at this origin: the local handler', { hasLocal: true, noFallback: true }, ['local local']],
     ['X-No-Fallback without a local copy: the first provider not open', { noFallback: true, isOpen: (id) => id === '1' }, ['2']],
     ['X-No-Fallback with every provider open: the first anyway', { noFallback: true, isOpen: () => true }, ['1']],
-    ['X-No-Fallback and only self without a copy: nothing', { priority: ['1'], self: '1', isSelf: (id) => id === '1', noFallback: true }, []],
+    [
+      'X-No-Fallback and only self without a copy: nothing',
+      { priority: ['1'], self: '1', isSelf: (id) => id === '1', noFallback: true },
+      [],
+    ],
     ['an empty priority: nothing', { priority: [] }, []],
   ])('%s', (_what, input, expected) => {
     expect(ids(planAttempts({ ...base, ...input }))).toEqual(expected);
@@ -93,13 +120,33 @@ describe('Function: attemptBudgetMs and usedUpDeadline', () => {
 });
 
 describe('Function: exhaustionAnswer', () => {
-  const none: ExhaustionInput = { hasStale: false, hasLastAnswer: false, attempts: 2, lastFailure: 'error', deadlineHit: false, priority: '12', deadlineMs: 8000 };
+  const none: ExhaustionInput = {
+    hasStale: false,
+    hasLastAnswer: false,
+    attempts: 2,
+    lastFailure: 'error',
+    deadlineHit: false,
+    priority: '12',
+    deadlineMs: 8000,
+  };
   it.each<[string, Partial<ExhaustionInput>, object]>([
     ['a stale entry wins over everything', { hasStale: true, hasLastAnswer: true }, { kind: 'stale' }],
     ['the last real answer beats a router-made error', { hasLastAnswer: true, lastFailure: 'timeout' }, { kind: 'last' }],
-    ['nothing tried: 502 naming the order', { attempts: 0 }, { kind: 'error', status: 502, error: 'no provider available', extra: { order: '12' } }],
-    ['last failure a timeout: 504', { lastFailure: 'timeout' }, { kind: 'error', status: 504, error: 'all providers failed', extra: { deadline_ms: 8000 } }],
-    ['the deadline ran out: 504 deadline exceeded', { lastFailure: 'timeout', deadlineHit: true }, { kind: 'error', status: 504, error: 'deadline exceeded', extra: { deadline_ms: 8000 } }],
+    [
+      'nothing tried: 502 naming the order',
+      { attempts: 0 },
+      { kind: 'error', status: 502, error: 'no provider available', extra: { order: '12' } },
+    ],
+    [
+      'last failure a timeout: 504',
+      { lastFailure: 'timeout' },
+      { kind: 'error', status: 504, error: 'all providers failed', extra: { deadline_ms: 8000 } },
+    ],
+    [
+      'the deadline ran out: 504 deadline exceeded',
+      { lastFailure: 'timeout', deadlineHit: true },
+      { kind: 'error', status: 504, error: 'deadline exceeded', extra: { deadline_ms: 8000 } },
+    ],
     ['connection errors: 502', {}, { kind: 'error', status: 502, error: 'all providers failed', extra: {} }],
   ])('%s', (_what, input, expected) => {
     expect(exhaustionAnswer({ ...none, ...input })).toEqual(expected);

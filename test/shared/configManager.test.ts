@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigManager, ConfigSourceError, ConfigUnavailableError, ConfigValidationError, type ConfigRead } from '../../shared/index.ts';
 
-const good = (priority = '1') => JSON.stringify({ providers: { '1': 'http://one.test', '2': 'http://two.test' }, global_priority: priority });
+const good = (priority = '1') =>
+  JSON.stringify({ providers: { '1': 'http://one.test', '2': 'http://two.test' }, global_priority: priority });
 
 function store(initial: string | null) {
   const state = { value: initial as string | null, down: false, reads: 0 };
@@ -88,7 +89,13 @@ describe('Class: ConfigManager (SPEC 7)', () => {
 
     it('an invalid baked config is reported (never silently used) and nothing valid is known', async () => {
       const lines: Record<string, unknown>[] = [];
-      const manager = new ConfigManager({ source: 'kv', read: async () => null, env: {}, baked: '{"providers": 1}', log: (l) => lines.push(l) });
+      const manager = new ConfigManager({
+        source: 'kv',
+        read: async () => null,
+        env: {},
+        baked: '{"providers": 1}',
+        log: (l) => lines.push(l),
+      });
       await expect(manager.current()).rejects.toBeInstanceOf(ConfigUnavailableError);
       expect(lines.map((l) => l.msg)).toEqual(['config_rejected', 'baked_config_invalid']);
       expect(lines[1]).toMatchObject({ level: 'error', cause: '' });
@@ -100,7 +107,12 @@ describe('Class: ConfigManager (SPEC 7)', () => {
         const manager = new ConfigManager({ source: 'ssm', read: async () => null, env: {} });
         await expect(manager.current()).rejects.toBeInstanceOf(ConfigUnavailableError);
         expect(spy).toHaveBeenCalledTimes(1);
-        expect(JSON.parse(String(spy.mock.calls[0]![0]))).toMatchObject({ level: 'warn', msg: 'config_rejected', source: 'ssm', keeping: null });
+        expect(JSON.parse(String(spy.mock.calls[0]![0]))).toMatchObject({
+          level: 'warn',
+          msg: 'config_rejected',
+          source: 'ssm',
+          keeping: null,
+        });
       } finally {
         spy.mockRestore();
       }

@@ -24,7 +24,9 @@ function cachedRouter(answer: (headers: Headers, n: number) => Response | Promis
     /** One request, body read, and the background cache work it started (waitUntil) finished. */
     async send(path: string, init?: RequestInit): Promise<{ response: Response; text: string }> {
       const pending: Promise<unknown>[] = [];
-      const response = await routed.router.fetch(new Request(`http://router.test${path}`, init), { waitUntil: (p) => void pending.push(p) });
+      const response = await routed.router.fetch(new Request(`http://router.test${path}`, init), {
+        waitUntil: (p) => void pending.push(p),
+      });
       const text = await response.text().catch(() => '<broken>');
       await Promise.all(pending);
       return { response, text };

@@ -37,18 +37,29 @@ describe('Function: applyRamp', () => {
     ['two ramping providers keep their relative order when moved', '123', { '1': 0.1, '2': 0.1 }, 0.5, '312'],
     ['a lone provider stays (never removed)', '1', { '1': 0.1 }, 0.9, '1'],
   ])('%s', (_name, ids, shares, draw, expected) => {
-    const out = applyRamp(steps(ids), (id) => shares[id] ?? 1, () => draw);
+    const out = applyRamp(
+      steps(ids),
+      (id) => shares[id] ?? 1,
+      () => draw,
+    );
     expect(out.map((s) => s.id).join('')).toBe(expected);
   });
 
   it('a local step is never demoted', () => {
-    const out = applyRamp([{ id: '1', local: true }, { id: '2', local: false }], () => 0.1, () => 0.9);
+    const out = applyRamp(
+      [
+        { id: '1', local: true },
+        { id: '2', local: false },
+      ],
+      () => 0.1,
+      () => 0.9,
+    );
     expect(out.map((s) => s.id).join('')).toBe('12');
   });
 
   it('over many requests a provider leads in about its share of them', () => {
     let seed = 1;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const leads = Array.from({ length: 10_000 }, () => applyRamp(steps('12'), (id) => (id === '1' ? 0.3 : 1), random)[0]!.id === '1');
     expect(leads.filter(Boolean).length / leads.length).toBeCloseTo(0.3, 1);
   });
@@ -79,9 +90,33 @@ describe('Class: CircuitBreaker recoveredAt (the start of a ramp)', () => {
   it.each<[string, Array<[number, boolean]>, number | undefined]>([
     ['never failed', [[0, true]], undefined],
     ['no attempts yet', [], undefined],
-    ['opened, then a successful half-open probe', [[0, false], [150, true]], 150],
-    ['recovered, then failed again: the old ramp stands until a new recovery', [[0, false], [150, true], [200, false]], 150],
-    ['recovered twice: the latest counts', [[0, false], [150, true], [200, false], [400, true]], 400],
+    [
+      'opened, then a successful half-open probe',
+      [
+        [0, false],
+        [150, true],
+      ],
+      150,
+    ],
+    [
+      'recovered, then failed again: the old ramp stands until a new recovery',
+      [
+        [0, false],
+        [150, true],
+        [200, false],
+      ],
+      150,
+    ],
+    [
+      'recovered twice: the latest counts',
+      [
+        [0, false],
+        [150, true],
+        [200, false],
+        [400, true],
+      ],
+      400,
+    ],
   ])('%s', (_name, events, expected) => {
     let t = 0;
     const breaker = new CircuitBreaker(() => t);

@@ -25,7 +25,11 @@ describe('Function: decideFallback (SPEC 3.5, 3.7)', () => {
     ['idempotent_only PATCH timeout stops', { outcome: 'timeout', method: 'PATCH', idempotentOnly: true }, 'stop'],
     ['idempotent_only POST error after send stops', { outcome: 'error', method: 'POST', idempotentOnly: true }, 'stop'],
     ['idempotent_only POST refused falls back', { outcome: 'error', method: 'POST', idempotentOnly: true, notSent: true }, 'next'],
-    ['idempotent_only PUT 503 falls back (PUT is idempotent)', { outcome: 'status', status: 503, method: 'PUT', idempotentOnly: true }, 'next'],
+    [
+      'idempotent_only PUT 503 falls back (PUT is idempotent)',
+      { outcome: 'status', status: 503, method: 'PUT', idempotentOnly: true },
+      'next',
+    ],
     ['idempotent_only GET timeout falls back', { outcome: 'timeout', idempotentOnly: true }, 'next'],
     ['POST without idempotent_only falls back', { outcome: 'status', status: 503, method: 'POST' }, 'next'],
   ])('%s', (_name, input, expected) => {

@@ -40,19 +40,37 @@ describe('Function: healthReport', () => {
     ['watch', 503],
     ['unlisted-app', 200],
   ])('?app=%s narrows the verdict (provider 1 open)', (only, status) => {
-    const report = healthReport({ config, breaker: (id) => (id === '1' ? open : closed), servesLocally: () => false, isSkippedSelf: () => false, only });
+    const report = healthReport({
+      config,
+      breaker: (id) => (id === '1' ? open : closed),
+      servesLocally: () => false,
+      isSkippedSelf: () => false,
+      only,
+    });
     expect(report.httpStatus).toBe(status);
   });
 
   it('is ok when every app has a usable provider', () => {
     const healthy = parseConfig(JSON.stringify({ routes: { task: { priority: '1' } }, providers: { '1': 'http://p1.test' } }), {});
-    const report = healthReport({ config: healthy, breaker: () => closed, servesLocally: () => false, isSkippedSelf: () => false, only: null });
+    const report = healthReport({
+      config: healthy,
+      breaker: () => closed,
+      servesLocally: () => false,
+      isSkippedSelf: () => false,
+      only: null,
+    });
     expect(report).toEqual({ httpStatus: 200, status: 'ok', degradedApps: [] });
   });
 
   it('?app= of an app nothing routes (no global order) is degraded: it has nowhere to go', () => {
     const routesOnly = parseConfig(JSON.stringify({ routes: { task: { priority: '1' } }, providers: { '1': 'http://p1.test' } }), {});
-    const report = healthReport({ config: routesOnly, breaker: () => closed, servesLocally: () => false, isSkippedSelf: () => false, only: 'ghost' });
+    const report = healthReport({
+      config: routesOnly,
+      breaker: () => closed,
+      servesLocally: () => false,
+      isSkippedSelf: () => false,
+      only: 'ghost',
+    });
     expect(report).toEqual({ httpStatus: 503, status: 'degraded', degradedApps: ['ghost'] });
   });
 });

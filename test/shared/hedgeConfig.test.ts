@@ -50,7 +50,12 @@ describe('Function: parseConfig (hedging and failback keys)', () => {
     ['hedge_after_ms 0', { hedge_after_ms: 0 }, {}, 'hedge_after_ms: must be a whole number of ms in [1, timeout_ms] or "auto", got 0'],
     ['hedge_after_ms negative', { hedge_after_ms: -5 }, {}, 'hedge_after_ms: must be a whole number'],
     ['hedge_after_ms fractional', { hedge_after_ms: 1.5 }, {}, 'hedge_after_ms: must be a whole number'],
-    ['hedge_after_ms a string', { hedge_after_ms: 'fast' }, {}, 'hedge_after_ms: must be a whole number of ms in [1, timeout_ms] or "auto", got'],
+    [
+      'hedge_after_ms a string',
+      { hedge_after_ms: 'fast' },
+      {},
+      'hedge_after_ms: must be a whole number of ms in [1, timeout_ms] or "auto", got',
+    ],
     ['hedge_after_ms a numeric string', { hedge_after_ms: '100' }, {}, 'hedge_after_ms: must be a whole number'],
     ['hedge_after_ms true', { hedge_after_ms: true }, {}, 'hedge_after_ms: must be a whole number'],
     ['hedge_after_ms null', { hedge_after_ms: null }, {}, 'hedge_after_ms: must be a whole number'],

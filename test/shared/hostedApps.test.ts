@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistryError, ConfigManager, appAttempt, checkAppRegistry, createRouter, hostedApps, type AppModule, type AppRegistry, type UpstreamFetch } from '../../shared/index.ts';
+import {
+  AppRegistryError,
+  ConfigManager,
+  appAttempt,
+  checkAppRegistry,
+  createRouter,
+  hostedApps,
+  type AppModule,
+  type AppRegistry,
+  type UpstreamFetch,
+} from '../../shared/index.ts';
 import { scriptedRouter } from './routerHarness.ts';
 
 const ok: AppModule = { fetch: () => new Response('local ok') };
 const noNetwork: UpstreamFetch = () => Promise.reject(new Error('no network in this test'));
-const cfg = (priority = '12') => ({ breaker: false, timeout_ms: 200, routes: { task: { priority }, other: { priority } }, providers: { '1': 'http://p1.test', '2': 'http://p2.test' } });
+const cfg = (priority = '12') => ({
+  breaker: false,
+  timeout_ms: 200,
+  routes: { task: { priority }, other: { priority } },
+  providers: { '1': 'http://p1.test', '2': 'http://p2.test' },
+});
 
 describe('Function: checkAppRegistry', () => {
   it.each([
@@ -44,20 +59,36 @@ describe('Function: hostedApps', () => {
   });
 
   it('rejects an app the registry does not have, naming ROUTE_APPS and the known apps', () => {
-    expect(() => hostedApps(registry, { ROUTE_APPS: 'task,tsak' })).toThrow('ROUTE_APPS: unknown app "tsak" (the registry has: task, watchparty; "none" hosts no app)');
+    expect(() => hostedApps(registry, { ROUTE_APPS: 'task,tsak' })).toThrow(
+      'ROUTE_APPS: unknown app "tsak" (the registry has: task, watchparty; "none" hosts no app)',
+    );
   });
 
   it('with an empty registry, the message says it has none', () => {
-    expect(() => hostedApps({}, { ROUTE_APPS: 'task' })).toThrow('ROUTE_APPS: unknown app "task" (the registry has: none; "none" hosts no app)');
+    expect(() => hostedApps({}, { ROUTE_APPS: 'task' })).toThrow(
+      'ROUTE_APPS: unknown app "task" (the registry has: none; "none" hosts no app)',
+    );
   });
 });
 
 describe('Function: appAttempt', () => {
   const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} };
   it.each([
-    ['throws', { fetch: () => { throw new Error('boom with s3cret inside'); } }, 'it threw Error'],
+    [
+      'throws',
+      {
+        fetch: () => {
+          throw new Error('boom with s3cret inside');
+        },
+      },
+      'it threw Error',
+    ],
     ['rejects', { fetch: async () => Promise.reject(new TypeError('x')) }, 'it threw TypeError'],
-    ['returns a plain object', { fetch: () => ({ status: 200 }) as unknown as Response }, 'it returned a plain object instead of a Response'],
+    [
+      'returns a plain object',
+      { fetch: () => ({ status: 200 }) as unknown as Response },
+      'it returned a plain object instead of a Response',
+    ],
     ['returns undefined', { fetch: () => undefined as unknown as Response }, 'it returned undefined instead of a Response'],
     ['returns a string', { fetch: () => 'hi' as unknown as Response }, 'it returned string instead of a Response'],
   ])('an app that %s answers 500 JSON naming the app, never its error text', async (_what, app, reason) => {
@@ -82,16 +113,31 @@ describe('Function: appAttempt', () => {
 
 describe('Function: createRouter with apps (SPEC 4)', () => {
   it('serves self in-process with the hosted app, judged like any attempt', async () => {
-    const { get, calls, logs } = scriptedRouter(cfg('12'), { '2': 200 }, { self: '1', apps: { task: { fetch: () => new Response('gone', { status: 503 }) } } });
+    const { get, calls, logs } = scriptedRouter(
+      cfg('12'),
+      { '2': 200 },
+      { self: '1', apps: { task: { fetch: () => new Response('gone', { status: 503 }) } } },
+    );
     const res = await get('/task/api/x');
     expect(res.status).toBe(200);
     expect(res.headers.get('server-timing')).toMatch(/^p1;desc="1 503";dur=[\d.]+, p2;desc="2 200"/);
     expect(calls.map((c) => c.provider)).toEqual(['2']);
-    expect(logs[0].attempts.map((a) => [a.provider, a.local ?? false])).toEqual([['1', true], ['2', false]]);
+    expect(logs[0].attempts.map((a) => [a.provider, a.local ?? false])).toEqual([
+      ['1', true],
+      ['2', false],
+    ]);
   });
 
   it.each([
-    ['throws', { fetch: () => { throw new Error('boom'); } } as AppModule, '1 500'],
+    [
+      'throws',
+      {
+        fetch: () => {
+          throw new Error('boom');
+        },
+      } as AppModule,
+      '1 500',
+    ],
     ['returns a non-Response', { fetch: () => 42 as unknown as Response } as AppModule, '1 500'],
     ['hangs (the attempt timeout cuts it)', { fetch: () => new Promise<Response>(() => {}) } as AppModule, '1 timeout'],
   ])('an app that %s is a failed attempt of self: the next provider answers', async (_what, app, first) => {
@@ -110,7 +156,11 @@ describe('Function: createRouter with apps (SPEC 4)', () => {
   });
 
   it('X-No-Fallback: 1 is answered by the hosted app once, even when self is last in the order', async () => {
-    const { get, calls } = scriptedRouter(cfg('21'), { '2': 200 }, { self: '1', apps: { task: { fetch: () => new Response('nope', { status: 404 }) } } });
+    const { get, calls } = scriptedRouter(
+      cfg('21'),
+      { '2': 200 },
+      { self: '1', apps: { task: { fetch: () => new Response('nope', { status: 404 }) } } },
+    );
     const res = await get('/task/api/x', { headers: { 'x-no-fallback': '1' } });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-route-attempts')).toBe('1');
@@ -120,7 +170,15 @@ describe('Function: createRouter with apps (SPEC 4)', () => {
   it('gives the app the env with ROUTE_SELF and ROUTE_RUNTIME added', async () => {
     let seen: Record<string, unknown> = {};
     const config = new ConfigManager({ source: 'file', read: async () => ({ text: JSON.stringify(cfg('1')) }), env: {} });
-    const router = createRouter({ config, fetch: noNetwork, self: '1', runtime: 'lambda', appEnv: { GREETING: 'hi' }, apps: { task: { fetch: (_r, env) => ((seen = { ...env }), new Response('ok')) } }, log: () => {} });
+    const router = createRouter({
+      config,
+      fetch: noNetwork,
+      self: '1',
+      runtime: 'lambda',
+      appEnv: { GREETING: 'hi' },
+      apps: { task: { fetch: (_r, env) => ((seen = { ...env }), new Response('ok')) } },
+      log: () => {},
+    });
     await router.fetch(new Request('http://router.test/task/api/x'));
     expect(seen).toEqual({ GREETING: 'hi', ROUTE_SELF: '1', ROUTE_RUNTIME: 'lambda' });
   });
@@ -145,11 +203,16 @@ describe('Function: createRouter with apps (SPEC 4)', () => {
     // (an unhandled rejection would fail the run: vitest reports it as an error)
     const kept: Promise<unknown>[] = [];
     let work: Promise<unknown> | undefined;
-    const app: AppModule = { fetch: (_r, _env, ctx) => (ctx.waitUntil((work = Promise.reject(new Error('background failed')))), new Response('ok')) };
+    const app: AppModule = {
+      fetch: (_r, _env, ctx) => (ctx.waitUntil((work = Promise.reject(new Error('background failed')))), new Response('ok')),
+    };
     const config = new ConfigManager({ source: 'file', read: async () => ({ text: JSON.stringify(cfg('1')) }), env: {} });
     const router = createRouter({ config, fetch: noNetwork, self: '1', apps: { task: app }, log: () => {} });
     // Act
-    const res = await router.fetch(new Request('http://router.test/task/api/x'), runtimeHasWaitUntil ? { waitUntil: (p) => kept.push(p) } : {});
+    const res = await router.fetch(
+      new Request('http://router.test/task/api/x'),
+      runtimeHasWaitUntil ? { waitUntil: (p) => kept.push(p) } : {},
+    );
     // Assess
     expect(await res.text()).toBe('ok');
     expect(work).toBeDefined();

@@ -11,7 +11,25 @@ describe('JSON Schema of route-config.json', () => {
   it('describes every top-level key the validator knows, with its default', () => {
     const props = (routeConfigJsonSchema as { properties: Record<string, { default?: unknown }> }).properties;
     expect(Object.keys(props).sort()).toEqual(
-      ['$schema', 'backend_source', 'breaker', 'deadline_ms', 'failback', 'fallback_on', 'global_priority', 'hedge_after_ms', 'hedge_budget', 'idempotent_only', 'max_body_bytes', 'max_buffered_body_bytes', 'max_hops', 'providers', 'routes', 'status_auth', 'timeout_ms'].sort(),
+      [
+        '$schema',
+        'backend_source',
+        'breaker',
+        'deadline_ms',
+        'failback',
+        'fallback_on',
+        'global_priority',
+        'hedge_after_ms',
+        'hedge_budget',
+        'idempotent_only',
+        'max_body_bytes',
+        'max_buffered_body_bytes',
+        'max_hops',
+        'providers',
+        'routes',
+        'status_auth',
+        'timeout_ms',
+      ].sort(),
     );
     expect(props.timeout_ms.default).toBe(2500);
     expect(props.fallback_on.default).toEqual([404, '5xx']);

@@ -22,7 +22,7 @@ describe('Class: LatencyTracker', () => {
     expect(tracker.p95('3')).toEqual({ p95: null, samples: 0 });
   });
 
-  it('overall(): every provider\'s samples together', () => {
+  it("overall(): every provider's samples together", () => {
     const tracker = new LatencyTracker();
     for (let i = 1; i <= 19; i++) tracker.add('1', i);
     tracker.add('2', 1000);

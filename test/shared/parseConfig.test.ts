@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigValidationError, DEFAULTS, configWarnings, describeOrders, parseConfig } from '../../shared/index.ts';
 
-const env = { LOCAL_BASE: 'http://127.0.0.1:4001', WORKER_BASE: 'https://worker.example.com', LAMBDA_BASE: 'https://abc.lambda-url.eu-west-1.on.aws' };
+const env = {
+  LOCAL_BASE: 'http://127.0.0.1:4001',
+  WORKER_BASE: 'https://worker.example.com',
+  LAMBDA_BASE: 'https://abc.lambda-url.eu-west-1.on.aws',
+};
 const base = { providers: { '1': '${LOCAL_BASE}', '2': '${WORKER_BASE}', '3': '${LAMBDA_BASE}' } };
 const text = (config: unknown) => JSON.stringify(config);
 
@@ -18,7 +22,14 @@ function errorsOf(config: unknown, e: Record<string, string> = env): string[] {
 describe('Function: parseConfig', () => {
   describe('SPEC 1: the seed examples are valid as they are', () => {
     it.each([
-      ['design section 3', { global_priority: '21', routes: { task: { priority: '213', cache: false }, watchparty: { priority: '1', cache: true, cache_ttl_seconds: 60 } }, providers: { '1': 'https://api.hadoku.me', '2': 'https://worker.hadoku.me', '3': 'https://xyz.lambda-url.aws' } }],
+      [
+        'design section 3',
+        {
+          global_priority: '21',
+          routes: { task: { priority: '213', cache: false }, watchparty: { priority: '1', cache: true, cache_ttl_seconds: 60 } },
+          providers: { '1': 'https://api.hadoku.me', '2': 'https://worker.hadoku.me', '3': 'https://xyz.lambda-url.aws' },
+        },
+      ],
       ['quick reference', { global_priority: '2', routes: { task: { priority: '21' }, watchparty: { priority: '1' } }, ...base }],
     ])('%s', (_name, config) => {
       // Act
@@ -32,7 +43,15 @@ describe('Function: parseConfig', () => {
   it('applies every default from one place', () => {
     const parsed = parseConfig(text({ ...base, routes: { task: { priority: '1' } } }), env);
     const task = parsed.routes.get('task')!;
-    expect(task).toMatchObject({ cache: false, cacheTtlSeconds: 60, timeoutMs: 2500, deadlineMs: 8000, idempotentOnly: false, maxBodyBytes: 10485760, auth: null });
+    expect(task).toMatchObject({
+      cache: false,
+      cacheTtlSeconds: 60,
+      timeoutMs: 2500,
+      deadlineMs: 8000,
+      idempotentOnly: false,
+      maxBodyBytes: 10485760,
+      auth: null,
+    });
     expect([...task.fallbackOn.codes]).toEqual([404]);
     expect([...task.fallbackOn.classes]).toEqual([5]);
     expect(parsed.breaker).toEqual({ failures: 3, cooldownMs: 30000 });
@@ -42,7 +61,10 @@ describe('Function: parseConfig', () => {
   });
 
   it('lets a route override top-level settings and top-level override defaults', () => {
-    const parsed = parseConfig(text({ ...base, timeout_ms: 100, fallback_on: ['4xx'], routes: { a: { priority: '1', timeout_ms: 50 }, b: { priority: '2' } } }), env);
+    const parsed = parseConfig(
+      text({ ...base, timeout_ms: 100, fallback_on: ['4xx'], routes: { a: { priority: '1', timeout_ms: 50 }, b: { priority: '2' } } }),
+      env,
+    );
     expect(parsed.routes.get('a')!.timeoutMs).toBe(50);
     expect(parsed.routes.get('b')!.timeoutMs).toBe(100);
     expect([...parsed.routes.get('b')!.fallbackOn.classes]).toEqual([4]);
@@ -59,12 +81,20 @@ describe('Function: parseConfig', () => {
 
   describe('rejects with a message naming the field', () => {
     it.each<[string, unknown, string]>([
-      ['unknown provider id in a priority', { ...base, routes: { task: { priority: '217' } } }, 'routes.task.priority: unknown provider id "7"'],
+      [
+        'unknown provider id in a priority',
+        { ...base, routes: { task: { priority: '217' } } },
+        'routes.task.priority: unknown provider id "7"',
+      ],
       ['unknown id in global_priority', { ...base, global_priority: '9' }, 'global_priority: unknown provider id "9"'],
       ['duplicated id', { ...base, routes: { task: { priority: '121' } } }, 'routes.task.priority: provider id "1" appears twice'],
       ['not an absolute URL', { providers: { '1': 'api.hadoku.me' } }, 'providers.1: "api.hadoku.me" is not an absolute http(s) URL'],
       ['not http(s)', { providers: { '1': 'ftp://x.example' } }, 'providers.1: "ftp://x.example" scheme must be http or https'],
-      ['credentials (never shown)', { providers: { '1': 'https://u:p@x.example' } }, 'providers.1: "https://<credentials>@x.example" must not carry credentials'],
+      [
+        'credentials (never shown)',
+        { providers: { '1': 'https://u:p@x.example' } },
+        'providers.1: "https://<credentials>@x.example" must not carry credentials',
+      ],
       ['query', { providers: { '1': 'https://x.example/?a=1' } }, 'must not carry a query'],
       ['fragment', { providers: { '1': 'https://x.example/#f' } }, 'must not carry a fragment'],
       ['unresolved ${VAR}', { providers: { '1': '${NOPE_BASE}' } }, 'providers.1: ${NOPE_BASE} is not set in the environment'],
@@ -79,20 +109,38 @@ describe('Function: parseConfig', () => {
       ['bad fallback_on entry', { ...base, fallback_on: ['5XX'] }, 'fallback_on[0]: "5XX" must be a status code or a class'],
       ['breaker true', { ...base, breaker: true }, 'breaker: expected one of false'],
       ['backend_source value', { ...base, backend_source: 'name' }, 'backend_source: expected one of "url", "id", "off"'],
-      ['auth without value', { ...base, routes: { task: { priority: '1', auth: { header: 'X-Admin-Key' } } } }, 'routes.task.auth.value: required'],
+      [
+        'auth without value',
+        { ...base, routes: { task: { priority: '1', auth: { header: 'X-Admin-Key' } } } },
+        'routes.task.auth.value: required',
+      ],
       ['not JSON', '{"providers": ', 'providers: not valid JSON at line 1, column 15'],
       ['not an object', '[]', '(root): expected an object, got array'],
-      ['an id when no provider is known', { providers: {}, global_priority: '1' }, 'global_priority: unknown provider id "1" in "1" (known: none)'],
+      [
+        'an id when no provider is known',
+        { providers: {}, global_priority: '1' },
+        'global_priority: unknown provider id "1" in "1" (known: none)',
+      ],
       // A route that is not an object is named, and the other routes are still checked in the same run.
-      ['a route that is not an object', { ...base, routes: { task: 5, watch: { priority: '9' } } }, 'routes.task: expected an object, got number'],
-      ['...beside the problems of the other routes', { ...base, routes: { task: 5, watch: { priority: '9' } } }, 'routes.watch.priority: unknown provider id "9"'],
+      [
+        'a route that is not an object',
+        { ...base, routes: { task: 5, watch: { priority: '9' } } },
+        'routes.task: expected an object, got number',
+      ],
+      [
+        '...beside the problems of the other routes',
+        { ...base, routes: { task: 5, watch: { priority: '9' } } },
+        'routes.watch.priority: unknown provider id "9"',
+      ],
     ])('%s', (_name, config, message) => {
       expect(errorsOf(config).join('\n')).toContain(message);
     });
   });
 
   it('a ${VAR} set to the empty string counts as not set', () => {
-    expect(errorsOf({ providers: { '1': '${EMPTY_BASE}' } }, { EMPTY_BASE: '' })).toContain('providers.1: ${EMPTY_BASE} is not set in the environment');
+    expect(errorsOf({ providers: { '1': '${EMPTY_BASE}' } }, { EMPTY_BASE: '' })).toContain(
+      'providers.1: ${EMPTY_BASE} is not set in the environment',
+    );
   });
 
   it('lists every error at once', () => {
@@ -123,13 +171,18 @@ describe('Function: parseConfig', () => {
     });
 
     it('validates overrides like the file', () => {
-      expect(errorsOf(config, { ...env, TASK_ROUTE_PRIORITY: '39' }).join()).toContain('TASK_ROUTE_PRIORITY (env): unknown provider id "9"');
+      expect(errorsOf(config, { ...env, TASK_ROUTE_PRIORITY: '39' }).join()).toContain(
+        'TASK_ROUTE_PRIORITY (env): unknown provider id "9"',
+      );
       expect(errorsOf(config, { ...env, ROUTE_PRIORITY: '11' }).join()).toContain('ROUTE_PRIORITY (env): provider id "1" appears twice');
     });
   });
 
   it('substitutes ${VAR} in every string value, auth values included', () => {
-    const parsed = parseConfig(text({ ...base, routes: { task: { priority: '1', auth: { header: 'X-Admin-Key', value: '${KEY}' } } } }), { ...env, KEY: 's3cret' });
+    const parsed = parseConfig(text({ ...base, routes: { task: { priority: '1', auth: { header: 'X-Admin-Key', value: '${KEY}' } } } }), {
+      ...env,
+      KEY: 's3cret',
+    });
     expect(parsed.routes.get('task')!.auth).toEqual({ header: 'X-Admin-Key', value: 's3cret', methods: null });
   });
 
@@ -144,9 +197,24 @@ describe('Function: parseConfig', () => {
         /s3cret|cret, "m/,
       ],
       ['a truncated text', '{"providers": {"1": "http://hunter2-pw', /providers\.1: not valid JSON at line 1/, /hunter2/],
-      ['credentials from a variable', text({ providers: { '1': 'http://admin:${PASS}@127.0.0.1:9' } }), /providers\.1: "http:\/\/<credentials from \$\{PASS\}>@127\.0\.0\.1:9"/, /hunter2/],
-      ['a whole URL from a variable', text({ providers: { '1': '${BASE}' } }), /providers\.1: "\$\{BASE\}" must not carry credentials/, /hunter2/],
-      ['an enum from a variable', text({ ...base, backend_source: '${MODE}' }), /backend_source: expected one of .* got "\$\{MODE\}"/, /name-secret/],
+      [
+        'credentials from a variable',
+        text({ providers: { '1': 'http://admin:${PASS}@127.0.0.1:9' } }),
+        /providers\.1: "http:\/\/<credentials from \$\{PASS\}>@127\.0\.0\.1:9"/,
+        /hunter2/,
+      ],
+      [
+        'a whole URL from a variable',
+        text({ providers: { '1': '${BASE}' } }),
+        /providers\.1: "\$\{BASE\}" must not carry credentials/,
+        /hunter2/,
+      ],
+      [
+        'an enum from a variable',
+        text({ ...base, backend_source: '${MODE}' }),
+        /backend_source: expected one of .* got "\$\{MODE\}"/,
+        /name-secret/,
+      ],
       ['a priority from a variable', text({ ...base, global_priority: '${PRIO}' }), /global_priority: unknown provider id "7"/, /"17"/],
     ])('%s', (_what, config, names, hidden) => {
       // Act

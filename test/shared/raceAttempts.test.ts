@@ -41,7 +41,7 @@ describe('Function: raceAttempts', () => {
     expect(log).toEqual(events);
   });
 
-  it('budget spent, then the primary\'s provider is judged failing: the hedge starts anyway (forced)', async () => {
+  it("budget spent, then the primary's provider is judged failing: the hedge starts anyway (forced)", async () => {
     const log: string[] = [];
     let fire = () => {};
     const results = await raceAttempts({

@@ -77,7 +77,9 @@ describe('Function: createRouter', () => {
       expect(calls.map((c) => c.provider)).toEqual(['1', '2', '3']);
       expect(res.headers.get('x-backend-source')).toBe('3');
       expect(res.headers.get('x-route-attempts')).toBe('3');
-      expect(res.headers.get('server-timing')).toMatch(/^p1;desc="1 timeout";dur=[\d.]+, p2;desc="2 503";dur=[\d.]+, p3;desc="3 200";dur=[\d.]+$/);
+      expect(res.headers.get('server-timing')).toMatch(
+        /^p1;desc="1 timeout";dur=[\d.]+, p2;desc="2 503";dur=[\d.]+, p3;desc="3 200";dur=[\d.]+$/,
+      );
     });
 
     it.each([400, 401, 403, 409, 422, 429, 302])('does not fall back on %i', async (status) => {
@@ -112,7 +114,12 @@ describe('Function: createRouter', () => {
         start(controller) {
           controller.enqueue(new TextEncoder().encode('part'));
           // The router may have cancelled the stream by then: closing it late is then a no-op.
-          if (completes) setTimeout(() => { try { controller.close(); } catch {} }, 300);
+          if (completes)
+            setTimeout(() => {
+              try {
+                controller.close();
+              } catch {}
+            }, 300);
         },
       });
       // Act
@@ -142,7 +149,11 @@ describe('Function: createRouter', () => {
       const refused = scriptedRouter(cfg(), { '1': 'refused', '2': 'refused', '3': 'refused' });
       const res = await refused.get('/task/api/x');
       expect(res.status).toBe(502);
-      expect(await res.json()).toMatchObject({ error: expect.any(String), app: 'task', attempts: [{ provider: '1', outcome: 'error' }, { provider: '2' }, { provider: '3' }] });
+      expect(await res.json()).toMatchObject({
+        error: expect.any(String),
+        app: 'task',
+        attempts: [{ provider: '1', outcome: 'error' }, { provider: '2' }, { provider: '3' }],
+      });
       const timedOut = scriptedRouter(cfg(), { '1': 'refused', '2': 'refused', '3': 'timeout' });
       const res2 = await timedOut.get('/task/api/x');
       expect(res2.status).toBe(504);
@@ -181,7 +192,20 @@ describe('Function: createRouter', () => {
     it('adds forwarding and loop-guard headers, strips hop-by-hop ones', async () => {
       const { router, calls } = scriptedRouter(cfg(), { '1': 200 });
       await router.fetch(
-        new Request('http://router.test/task/api/x', { headers: { 'x-forwarded-for': '10.0.0.1', connection: 'x-secret', 'x-secret': '1', 'keep-alive': '5', 'proxy-authorization': 'p', te: 'trailers', authorization: 'Bearer t', cookie: 'a=1', traceparent: '00-abc-def-01', 'x-request-id': 'rid-1' } }),
+        new Request('http://router.test/task/api/x', {
+          headers: {
+            'x-forwarded-for': '10.0.0.1',
+            connection: 'x-secret',
+            'x-secret': '1',
+            'keep-alive': '5',
+            'proxy-authorization': 'p',
+            te: 'trailers',
+            authorization: 'Bearer t',
+            cookie: 'a=1',
+            traceparent: '00-abc-def-01',
+            'x-request-id': 'rid-1',
+          },
+        }),
         { clientAddress: '203.0.113.9' },
       );
       const h = calls[0].headers;
@@ -212,7 +236,11 @@ describe('Function: createRouter', () => {
     });
 
     it('X-Backend-Source per backend_source: url, id, off', async () => {
-      for (const [mode, expected] of [['url', 'http://two.test/base'], ['id', '2'], ['off', null]] as const) {
+      for (const [mode, expected] of [
+        ['url', 'http://two.test/base'],
+        ['id', '2'],
+        ['off', null],
+      ] as const) {
         const { get } = scriptedRouter(cfg({ backend_source: mode }, { priority: '2' }), { '2': 200 });
         expect((await get('/task/api/x')).headers.get('x-backend-source')).toBe(expected);
       }
@@ -248,7 +276,11 @@ describe('Function: createRouter', () => {
 
     it('self (ROUTE_SELF) is served by the local handler and judged like any attempt', async () => {
       const seen: string[] = [];
-      const { get, calls } = scriptedRouter(cfg(), { '2': 200 }, { self: '1', local: async (r) => (seen.push(r.method), new Response('nope', { status: 404 })) });
+      const { get, calls } = scriptedRouter(
+        cfg(),
+        { '2': 200 },
+        { self: '1', local: async (r) => (seen.push(r.method), new Response('nope', { status: 404 })) },
+      );
       const res = await get('/task/api/x');
       expect(res.status).toBe(200);
       expect(seen).toEqual(['GET']);
@@ -269,7 +301,11 @@ describe('Function: createRouter', () => {
   describe('SPEC 5: circuit breaker', () => {
     it('skips an open provider, reports it in health, and tries all when all are open', async () => {
       let now = 0;
-      const { get, calls, router } = scriptedRouter(cfg({ breaker: { failures: 2, cooldown_ms: 1000 } }), { '1': 503, '2': 200, '3': 200 }, { wall: () => now });
+      const { get, calls, router } = scriptedRouter(
+        cfg({ breaker: { failures: 2, cooldown_ms: 1000 } }),
+        { '1': 503, '2': 200, '3': 200 },
+        { wall: () => now },
+      );
       await get('/task/api/x');
       await get('/task/api/x');
       calls.length = 0;
@@ -286,7 +322,10 @@ describe('Function: createRouter', () => {
     });
 
     it('never turns degraded into down: all open are tried in order', async () => {
-      const { get, calls } = scriptedRouter(cfg({ breaker: { failures: 1, cooldown_ms: 60000 } }, { priority: '12' }), { '1': ['timeout', 200], '2': ['refused', 200] });
+      const { get, calls } = scriptedRouter(cfg({ breaker: { failures: 1, cooldown_ms: 60000 } }, { priority: '12' }), {
+        '1': ['timeout', 200],
+        '2': ['refused', 200],
+      });
       expect((await get('/task/api/x')).status).toBe(502); // last failure: refused
       calls.length = 0;
       expect((await get('/task/api/x')).status).toBe(200);
@@ -392,7 +431,10 @@ describe('Function: createRouter', () => {
         provider: '2',
         status: 200,
         config_version: manager.status().version,
-        attempts: [{ provider: '1', outcome: 'status', status: 503 }, { provider: '2', outcome: 'status', status: 200 }],
+        attempts: [
+          { provider: '1', outcome: 'status', status: 503 },
+          { provider: '2', outcome: 'status', status: 200 },
+        ],
       });
       expect(typeof logs[0].ms).toBe('number');
     });

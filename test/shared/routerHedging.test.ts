@@ -13,7 +13,7 @@ const cfg = (extra: Record<string, unknown> = {}, route: Record<string, unknown>
 });
 
 /** A provider that answers `status` after `ms`, honouring abort like a real transport; records whether it was aborted. */
-function after(ms: number, status: number, seen: { aborted?: boolean } = {}) {
+function answerAfter(ms: number, status: number, seen: { aborted?: boolean } = {}) {
   return (_url: string, init: UpstreamInit) =>
     new Promise<Response>((resolve, reject) => {
       const timer = setTimeout(() => resolve(new Response(JSON.stringify({ status }), { status })), ms);
@@ -34,7 +34,7 @@ describe('Function: createRouter (hedged fallback, issue 15)', () => {
 
   it('hedge wins: provider 1 hangs, provider 2 starts after hedge_after_ms and answers; provider 1 is aborted; both recorded', async () => {
     const one: { aborted?: boolean } = {};
-    const { get, logs } = scriptedRouter(cfg(), { '1': after(10_000, 200, one), '2': 200 });
+    const { get, logs } = scriptedRouter(cfg(), { '1': answerAfter(10_000, 200, one), '2': 200 });
     const res = await get('/task/api/x');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ provider: '2' });
@@ -46,7 +46,7 @@ describe('Function: createRouter (hedged fallback, issue 15)', () => {
 
   it('primary wins: provider 1 answers after the hedge started; the hedge is aborted and recorded', async () => {
     const two: { aborted?: boolean } = {};
-    const { get, logs } = scriptedRouter(cfg(), { '1': after(80, 200), '2': after(10_000, 200, two) });
+    const { get, logs } = scriptedRouter(cfg(), { '1': answerAfter(80, 200), '2': answerAfter(10_000, 200, two) });
     const res = await get('/task/api/x');
     expect(await res.json()).toEqual({ status: 200 });
     expect(res.headers.get('x-route-attempts')).toBe('2');
@@ -55,7 +55,7 @@ describe('Function: createRouter (hedged fallback, issue 15)', () => {
   });
 
   it('both fail: the next provider is tried, every attempt recorded', async () => {
-    const { get, logs, calls } = scriptedRouter(cfg(), { '1': after(60, 503), '2': after(10, 502), '3': 200 });
+    const { get, logs, calls } = scriptedRouter(cfg(), { '1': answerAfter(60, 503), '2': answerAfter(10, 502), '3': 200 });
     const res = await get('/task/api/x');
     expect(await res.json()).toEqual({ provider: '3' });
     expect(calls.map((c) => c.provider)).toEqual(['1', '2', '3']);
@@ -63,7 +63,7 @@ describe('Function: createRouter (hedged fallback, issue 15)', () => {
   });
 
   it('both fail and nobody is left: the last real answer is the answer (SPEC 3.7)', async () => {
-    const { get } = scriptedRouter(cfg({}, { priority: '12' }), { '1': after(60, 503), '2': after(10, 502) });
+    const { get } = scriptedRouter(cfg({}, { priority: '12' }), { '1': answerAfter(60, 503), '2': answerAfter(10, 502) });
     const res = await get('/task/api/x');
     expect(res.status).toBe(503);
     expect(res.headers.get('x-route-attempts')).toBe('2');
@@ -132,13 +132,16 @@ describe('Function: createRouter (hedged fallback, issue 15)', () => {
   });
 
   it('a lost hedge does not count against its provider', async () => {
-    const { get, router } = scriptedRouter(cfg({ breaker: { failures: 1, cooldown_ms: 60_000 } }), { '1': after(80, 200), '2': 'timeout' });
+    const { get, router } = scriptedRouter(cfg({ breaker: { failures: 1, cooldown_ms: 60_000 } }), {
+      '1': answerAfter(80, 200),
+      '2': 'timeout',
+    });
     await get('/task/api/x');
     const health = await (await router.fetch(new Request('http://router.test/_router/health'))).json();
     expect(JSON.stringify(health)).not.toContain('"open"');
   });
 
-  it('the loser\'s late answer is dropped: its body is cancelled', async () => {
+  it("the loser's late answer is dropped: its body is cancelled", async () => {
     let cancelled = false;
     const late = () =>
       new Promise<Response>((resolve) => {
@@ -193,7 +196,7 @@ describe('Function: createRouter (auto hedge delay, issue 15)', () => {
   it('a primary that keeps losing pushes its own auto delay up: a slow but healthy provider is hedged less and less', async () => {
     // Provider 1 answers in 120 ms, provider 2 at once; no breaker, so only the delay decides.
     const config = cfg({ hedge_after_ms: 'auto', timeout_ms: 1000, routes: { task: { priority: '12' }, warm: { priority: '2' } } });
-    const { get, logs } = scriptedRouter(config, { '1': after(120, 200), '2': 200 });
+    const { get, logs } = scriptedRouter(config, { '1': answerAfter(120, 200), '2': 200 });
     // Provider 2's fast answers make the instance-wide p95 that provider 1 (no history) borrows: the 50 ms floor.
     for (let i = 0; i < 5; i++) await get('/warm/api/x');
     for (let i = 0; i < 12; i++) await get('/task/api/x');

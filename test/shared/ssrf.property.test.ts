@@ -8,8 +8,31 @@ const origins = new Set(['http://one.test:8080', 'https://two.test']);
 
 // Pieces that have let proxies escape their origin in the past.
 const tricky = fc.constantFrom(
-  '//evil.example', '/\\evil.example', '%2F%2Fevil.example', '@evil.example', 'http://evil.example/', '..', '.', '%2e%2e', '%2E', '\\', '//', '?', '#',
-  ':', '@', '%40', 'evil.example:80', '%5C', '\t', ' ', '%00', 'task', 'api', '/task/api/', '%2F',
+  '//evil.example',
+  '/\\evil.example',
+  '%2F%2Fevil.example',
+  '@evil.example',
+  'http://evil.example/',
+  '..',
+  '.',
+  '%2e%2e',
+  '%2E',
+  '\\',
+  '//',
+  '?',
+  '#',
+  ':',
+  '@',
+  '%40',
+  'evil.example:80',
+  '%5C',
+  '\t',
+  ' ',
+  '%00',
+  'task',
+  'api',
+  '/task/api/',
+  '%2F',
 );
 const segment = fc.oneof(tricky, fc.string({ maxLength: 8 }), fc.webSegment());
 const path = fc.array(segment, { maxLength: 8 }).map((parts) => parts.join('/'));
@@ -29,17 +52,24 @@ describe('Property: no request path yields an upstream origin other than a confi
   it('the router sends every attempt to a provider origin, whatever the request target', async () => {
     const { router, calls } = scriptedRouter({ providers, global_priority: '12' }, { '1': 404, '2': 200 });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(path.map((p) => `/task/api/${p}`), path.map((p) => `/${p}`), path), async (target) => {
-        let request: Request;
-        try {
-          request = new Request(`http://router.test${target.startsWith('/') ? '' : '/'}${target}`);
-        } catch {
-          return; // not a request a runtime could hand us
-        }
-        calls.length = 0;
-        await router.handle(request);
-        for (const call of calls) expect(origins.has(new URL(call.url).origin)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          path.map((p) => `/task/api/${p}`),
+          path.map((p) => `/${p}`),
+          path,
+        ),
+        async (target) => {
+          let request: Request;
+          try {
+            request = new Request(`http://router.test${target.startsWith('/') ? '' : '/'}${target}`);
+          } catch {
+            return; // not a request a runtime could hand us
+          }
+          calls.length = 0;
+          await router.handle(request);
+          for (const call of calls) expect(origins.has(new URL(call.url).origin)).toBe(true);
+        },
+      ),
       { numRuns: 1500 },
     );
   });

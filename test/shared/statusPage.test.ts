@@ -110,7 +110,7 @@ describe('Function: statusPage', () => {
     ['config version', snapshot({ config: { source: 'file', version: '<script>', loaded_at: null, last_error: null } })],
     ['app name', snapshot({ apps: [{ app: '<script>', order: [], priority_source: 'config', tried_now: [] }] })],
     ['runtime', snapshot({ runtime: '</title><script>alert(1)</script>' })],
-    ['request path and method', snapshot({ recent: recentOf(entry({ method: '<x-evil>', path: "/task/api/'\"><script>" })) })],
+    ['request path and method', snapshot({ recent: recentOf(entry({ method: '<x-evil>', path: '/task/api/\'"><script>' })) })],
   ])('escapes a hostile %s', (_what, s) => {
     const html = statusPage(s);
     expect(html).not.toMatch(/<script|<img|<x-evil/i);

@@ -29,7 +29,13 @@ describe('Function: startStandin', () => {
     // Assess
     expect(res.status).toBe(200);
     expect(res.headers.get('x-standin')).toBe('1');
-    expect(await res.json()).toEqual({ provider: '1', app: 'task', method: 'POST', path: '/task/api/items/7', query: { x: '1', y: 'two' } });
+    expect(await res.json()).toEqual({
+      provider: '1',
+      app: 'task',
+      method: 'POST',
+      path: '/task/api/items/7',
+      query: { x: '1', y: 'two' },
+    });
     const bare = await fetch(`${standin.url}/watch-party/api`);
     expect(await bare.json()).toMatchObject({ app: 'watch-party', path: '/watch-party/api', query: {} });
   });
@@ -104,7 +110,9 @@ describe('Function: startStandin', () => {
     standin = one;
     const res = await fetch(`${one.url}/_standin/mode`, { method: 'POST', body: JSON.stringify({ mode: 'refuse', for_ms: 300 }) });
     expect(await res.json()).toMatchObject({ mode: 'refuse', for_ms: 300 });
-    await expect.poll(async () => causeCode(await fetch(`${one.url}/task/api/x`).catch((e: unknown) => e)), { timeout: 2000 }).toBe('ECONNREFUSED');
+    await expect
+      .poll(async () => causeCode(await fetch(`${one.url}/task/api/x`).catch((e: unknown) => e)), { timeout: 2000 })
+      .toBe('ECONNREFUSED');
     await expect.poll(async () => (await fetch(`${one.url}/task/api/x`).catch(() => undefined))?.status, { timeout: 3000 }).toBe(200);
     expect(one.mode()).toBe('ok');
   });

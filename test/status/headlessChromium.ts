@@ -44,9 +44,22 @@ export async function openChromiumPage(): Promise<ChromiumPage> {
   const profile = mkdtempSync(path.join(tmpdir(), 'hadoku-chromium-'));
   const browser = spawn(
     CHROMIUM_PATH,
-    ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-extensions',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-default-browser-check',
-      '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'],
+    [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-extensions',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-default-browser-check',
+      '--remote-debugging-address=127.0.0.1',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+      'about:blank',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const stop = () => stopBrowser(browser, profile);
@@ -74,6 +87,7 @@ async function connect(wsUrl: string, stop: () => Promise<void>): Promise<Chromi
   const errors: string[] = [];
   let nextId = 1;
   ws.addEventListener('message', (event) => {
+    // biome-ignore lint/suspicious/noExplicitAny: DevTools protocol messages are untyped JSON
     const msg = JSON.parse(String(event.data)) as { id?: number; method?: string; params?: any; result?: any; error?: { message: string } };
     if (msg.id !== undefined) {
       const p = pending.get(msg.id);
@@ -82,13 +96,14 @@ async function connect(wsUrl: string, stop: () => Promise<void>): Promise<Chromi
       else p?.resolve(msg.result ?? {});
       return;
     }
-    if (msg.method === 'Page.loadEventFired') loadWaiters.splice(0).forEach((w) => w());
+    if (msg.method === 'Page.loadEventFired') for (const wake of loadWaiters.splice(0)) wake();
     const p = msg.params;
     if (msg.method === 'Runtime.consoleAPICalled' && p.type === 'error') errors.push(`console: ${JSON.stringify(p.args)}`);
     if (msg.method === 'Runtime.exceptionThrown') errors.push(`exception: ${p.exceptionDetails?.text}`);
     if (msg.method === 'Log.entryAdded' && p.entry.level === 'error') errors.push(`log: ${p.entry.text} ${p.entry.url ?? ''}`);
   });
   const send = (method: string, params: Record<string, unknown> = {}) =>
+    // biome-ignore lint/suspicious/noExplicitAny: DevTools protocol results are untyped JSON
     new Promise<Record<string, any>>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });

@@ -35,11 +35,14 @@ describe.skipIf(!hasChromium)('Status page in headless Chromium', () => {
     [one, two] = [await startUpstream('one'), await startUpstream('two')];
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'hadoku-status-')), 'route-config.json');
     const key = 'Basic c3RhdHVzOmtleQ==';
-    writeFileSync(file, JSON.stringify({
-      routes: { task: { priority: '21' } },
-      providers: { '1': one.url, '2': two.url },
-      status_auth: { header: 'Authorization', value: key },
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        routes: { task: { priority: '21' } },
+        providers: { '1': one.url, '2': two.url },
+        status_auth: { header: 'Authorization', value: key },
+      }),
+    );
     router = await startExpressRouter({ configPath: file, port: 0, env: {}, log: () => {}, configLog: () => {} });
     page = await openChromiumPage();
     // What a browser sends after its Basic prompt, on every load and every refresh.

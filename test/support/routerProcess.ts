@@ -165,7 +165,17 @@ export async function startRouterProcess(options: RouterProcessOptions): Promise
   const lines: string[] = [];
   const child = spawn(
     process.execPath,
-    ['bin/hadoku-route.js', 'serve', '--runtime', options.runtime, '--config', configPath, '--port', String(requestedPort), ...(options.args ?? [])],
+    [
+      'bin/hadoku-route.js',
+      'serve',
+      '--runtime',
+      options.runtime,
+      '--config',
+      configPath,
+      '--port',
+      String(requestedPort),
+      ...(options.args ?? []),
+    ],
     { cwd: REPO_ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   collectLines(child, lines);
@@ -196,11 +206,19 @@ export async function startRouterProcess(options: RouterProcessOptions): Promise
         }
         if (child.exitCode !== null || child.signalCode !== null) {
           clearInterval(check);
-          return reject(new RouterProcessError(`serve --runtime ${options.runtime} exited (${child.exitCode ?? child.signalCode}) before listening:\n${lines.join('\n')}`));
+          return reject(
+            new RouterProcessError(
+              `serve --runtime ${options.runtime} exited (${child.exitCode ?? child.signalCode}) before listening:\n${lines.join('\n')}`,
+            ),
+          );
         }
         if (Date.now() - started > startTimeoutMs) {
           clearInterval(check);
-          return reject(new RouterProcessError(`serve --runtime ${options.runtime} printed no "listening on" within ${startTimeoutMs} ms:\n${lines.join('\n')}`));
+          return reject(
+            new RouterProcessError(
+              `serve --runtime ${options.runtime} printed no "listening on" within ${startTimeoutMs} ms:\n${lines.join('\n')}`,
+            ),
+          );
         }
       }, 25);
     });
@@ -280,12 +298,16 @@ export async function runServeExpectingExit(options: {
   const configPath = join(dir, 'route-config.json');
   writeFileSync(configPath, configText(options.config));
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/hadoku-route.js', 'serve', '--runtime', options.runtime, '--config', configPath, '--port', String(port)], {
-    cwd: REPO_ROOT,
-    env: childEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/hadoku-route.js', 'serve', '--runtime', options.runtime, '--config', configPath, '--port', String(port)],
+    {
+      cwd: REPO_ROOT,
+      env: childEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));

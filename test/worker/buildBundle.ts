@@ -1,52 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { workerBundle } from '../../infra/package/wranglerBundle.ts';
 import type { BundleReport } from './bundleReport.ts';
 
-/** Environment that keeps wrangler offline (TOOLCHAIN.md): no telemetry, update check or cf fetch. */
-export const OFFLINE_WRANGLER_ENV = {
-  WRANGLER_SEND_METRICS: 'false',
-  WRANGLER_HIDE_BANNER: 'true',
-  WRANGLER_SEND_ERROR_REPORTS: 'false',
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  DO_NOT_TRACK: '1',
-} as const;
-
 /**
- * Runs the real `wrangler deploy --dry-run --outdir <tmp>` in `cwd` (offline, no login) and
- * measures the bundle. Never throws: a failed build is reported in `error`.
+ * The real `wrangler deploy --dry-run` bundle of the repository in `cwd`, measured (the shared
+ * tool in infra/package/wranglerBundle.ts). Never throws: a failed build is reported in `error`.
  */
 export async function buildBundle(cwd: string): Promise<BundleReport> {
-  const outdir = await mkdtemp(join(tmpdir(), 'hadoku-worker-bundle-'));
-  try {
-    const wrangler = join(cwd, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
-    const { code, output } = await run(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outdir], cwd);
-    if (code !== 0) return { ok: false, rawBytes: 0, gzipBytes: 0, wranglerLine: '', error: output.slice(-2000) };
-    const js = (await readdir(outdir)).filter((name) => name.endsWith('.js') || name.endsWith('.mjs'));
-    const bytes = Buffer.concat(await Promise.all(js.map((name) => readFile(join(outdir, name)))));
-    return {
-      ok: true,
-      rawBytes: bytes.length,
-      gzipBytes: gzipSync(bytes, { level: 9 }).length,
-      wranglerLine: output.split('\n').find((line) => line.includes('Total Upload'))?.trim() ?? '',
-      error: null,
-    };
-  } catch (error) {
-    return { ok: false, rawBytes: 0, gzipBytes: 0, wranglerLine: '', error: String(error) };
-  } finally {
-    await rm(outdir, { recursive: true, force: true });
-  }
-}
-
-function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...OFFLINE_WRANGLER_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  const bundle = await workerBundle(cwd);
+  return { ok: bundle.error === null, ...bundle };
 }

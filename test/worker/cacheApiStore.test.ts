@@ -30,7 +30,7 @@ describe('Class: CacheApiStore', () => {
       expect(await entry?.response.text()).toBe('body');
     });
 
-    it('an entry without those headers comes back without them (not with the store\'s own Cache-Control)', async () => {
+    it("an entry without those headers comes back without them (not with the store's own Cache-Control)", async () => {
       const { store: s } = await store();
       await s.put('k', new Response('x'), 1, 60);
       const entry = await s.match('k');

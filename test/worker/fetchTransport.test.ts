@@ -3,7 +3,13 @@ import { createFetchTransport } from '../../functions/worker/fetchTransport.ts';
 import { COMPRESSIBLE_TEXT } from './fixtures.ts';
 
 const base = `http://127.0.0.1:${inject('upstreamPort')}`;
-const init = () => ({ method: 'GET', headers: new Headers({ 'accept-encoding': 'gzip, br' }), body: null, signal: new AbortController().signal, redirect: 'manual' as const });
+const init = () => ({
+  method: 'GET',
+  headers: new Headers({ 'accept-encoding': 'gzip, br' }),
+  body: null,
+  signal: new AbortController().signal,
+  redirect: 'manual' as const,
+});
 
 describe('Function: createFetchTransport (inside workerd)', () => {
   it.each(['gzip', 'br'])('hands back a %s answer decoded, without the headers that described the encoded bytes', async (coding) => {

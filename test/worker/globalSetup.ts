@@ -17,7 +17,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('deadPort', deadPort);
   project.provide('bundle', bundle);
   // The figure the README quotes; printed here because passing tests run silent.
-  console.log(bundle.ok ? `[worker] wrangler deploy --dry-run: ${bundle.wranglerLine} (index.js ${bundle.rawBytes} B, gzip -9 ${bundle.gzipBytes} B)` : `[worker] bundle build failed: ${bundle.error}`);
+  console.log(
+    bundle.ok
+      ? `[worker] wrangler deploy --dry-run: ${bundle.wranglerLine} (index.js ${bundle.rawBytes} B, gzip -9 ${bundle.gzipBytes} B)`
+      : `[worker] bundle build failed: ${bundle.error}`,
+  );
   return () => close(upstream);
 }
 

@@ -39,9 +39,13 @@ describe.skipIf(!drillPresent)('Steps: drill.yml drill and judge, with the real 
     // A drained deployment answers 503 to every routed request; with the "outage" flag the
     // fallback is down too, so requests are lost.
     const outageFlag = join(workspace.dir, 'outage');
-    primary.set((request) => (existsSync(drainFlag) ? { status: 503, body: { error: 'draining' } } : { body: { upstream: 'primary', url: request.url } }));
+    primary.set((request) =>
+      existsSync(drainFlag) ? { status: 503, body: { error: 'draining' } } : { body: { upstream: 'primary', url: request.url } },
+    );
     secondary.set((request) =>
-      existsSync(drainFlag) && existsSync(outageFlag) ? { status: 503, body: { error: 'down' } } : { body: { upstream: 'secondary', url: request.url } },
+      existsSync(drainFlag) && existsSync(outageFlag)
+        ? { status: 503, body: { error: 'down' } }
+        : { body: { upstream: 'secondary', url: request.url } },
     );
     router = await startRouterProcess({
       runtime: 'express',

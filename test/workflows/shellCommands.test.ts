@@ -62,7 +62,16 @@ describe('Function: readShell', () => {
 
     // Assess
     expect(found).toEqual(['node', 'find']);
-    expect(readShell('find . \\( -name a \\) \\\n  -type f').commands[0].words).toEqual(['find', '.', '(', '-name', 'a', ')', '-type', 'f']);
+    expect(readShell('find . \\( -name a \\) \\\n  -type f').commands[0].words).toEqual([
+      'find',
+      '.',
+      '(',
+      '-name',
+      'a',
+      ')',
+      '-type',
+      'f',
+    ]);
   });
 
   it('replaces GitHub expressions with a placeholder word', () => {

@@ -38,8 +38,6 @@ type Token = { kind: 'word'; text: string } | { kind: 'op'; text: string };
 const PREFIX_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'while', 'until', 'do', '!', '{', 'time']);
 /** Words that end a compound command; nothing follows them on their own. */
 const CLOSING_KEYWORDS = new Set(['fi', 'done', '}']);
-/** Operators that end a simple command. */
-const SEPARATORS = new Set([';', '&', '&&', '||', '|', '\n', '(', ')']);
 /** Redirection operators: the word after them is a file, not an argument. */
 const REDIRECTS = new Set(['>', '>>', '<', '>&', '&>', '<&', '>|']);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;

@@ -9,7 +9,12 @@ import { validateStoredText } from '../validateStoredText.ts';
 
 /** Only SSM keeps versions: history and rollback accept just that target. */
 export const SSM_ONLY_OPTIONS = {
-  target: { ...STORE_OPTIONS.target, choices: ['ssm'] as const, default: 'ssm', description: 'where the config lives (only SSM keeps versions)' },
+  target: {
+    ...STORE_OPTIONS.target,
+    choices: ['ssm'] as const,
+    default: 'ssm',
+    description: 'where the config lives (only SSM keeps versions)',
+  },
   stage: STORE_OPTIONS.stage,
   parameter: STORE_OPTIONS.parameter,
 };
@@ -31,7 +36,7 @@ export interface HistoryJsonVersion {
 /** `hadoku-route history`: the SSM parameter's versions with their orders. */
 export const historyCommand: Command = {
   name: 'history',
-  summary: 'list the SSM parameter\'s versions: time, author and each app\'s order',
+  summary: "list the SSM parameter's versions: time, author and each app's order",
   usage: ['history [--target ssm] [--stage NAME | --parameter NAME] [--limit N] [--strict] [--json]'],
   description: [
     'Lists the versions SSM keeps of the config parameter (newest last), each with when and by',

@@ -17,8 +17,8 @@ export const pushCommand: Command = {
   summary: 'validate a config file and upload it whole to the file, SSM or KV',
   usage: ['push FILE [--target file|ssm|kv] [--stage NAME] [--dry-run] [--yes] [--strict] [--json]'],
   description: [
-    'Validates FILE with the routers\' own validator, prints how each app\'s order changes against',
-    'what the target holds now, then writes FILE\'s text as it is. A store that holds nothing yet',
+    "Validates FILE with the routers' own validator, prints how each app's order changes against",
+    "what the target holds now, then writes FILE's text as it is. A store that holds nothing yet",
     'is created. SSM: refused when the parameter changed since it was read; a config over 4096',
     'bytes goes to the Advanced tier (with a warning). A ${VAR} not set here is checked with a',
     'placeholder, as in validate, and uploaded as the token; --strict makes it an error.',
@@ -29,7 +29,7 @@ export const pushCommand: Command = {
     ...STORE_OPTIONS,
     ...WRITE_OPTIONS,
     strict: STRICT_OPTION,
-    json: { type: 'boolean', description: 'print one JSON document: store, file, result, versions, each app\'s order before and after' },
+    json: { type: 'boolean', description: "print one JSON document: store, file, result, versions, each app's order before and after" },
   },
   examples: [
     { command: 'push route-config.json --target ssm --stage prod', comment: 'upload to /hadoku-route/prod/route-config (asks first)' },

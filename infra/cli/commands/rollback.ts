@@ -13,11 +13,11 @@ import { SSM_ONLY_OPTIONS } from './history.ts';
 /** `hadoku-route rollback`: re-put an earlier SSM version's value as a new version. */
 export const rollbackCommand: Command = {
   name: 'rollback',
-  summary: 'put an earlier SSM version\'s value back as a new version (validated)',
+  summary: "put an earlier SSM version's value back as a new version (validated)",
   usage: ['rollback [--target ssm] [--stage NAME | --parameter NAME] [--to VERSION] [--dry-run] [--yes] [--strict] [--json]'],
   description: [
     'Takes the value of an earlier version of the config parameter (the one before the current',
-    'version, or --to VERSION), validates it, prints how each app\'s order changes, and puts it as',
+    "version, or --to VERSION), validates it, prints how each app's order changes, and puts it as",
     'a new version: history is never rewritten, so a rollback can itself be rolled back. Refused',
     'when the parameter changed since it was read. A ${VAR} not set here is checked with a',
     'placeholder, as in validate; --strict makes it an error.',

@@ -12,12 +12,12 @@ import { storedConfigNotes, validateStoredText } from '../validateStoredText.ts'
 /** `hadoku-route show`: what a store holds, as orders. */
 export const showCommand: Command = {
   name: 'show',
-  summary: 'print the stored config of the file, SSM or KV: version, providers, each app\'s order',
+  summary: "print the stored config of the file, SSM or KV: version, providers, each app's order",
   usage: ['show [--target file|ssm|kv] [--stage NAME] [--strict] [--json | --raw]'],
   description: [
-    'Reads the config from the target and prints the store\'s version, the providers (as stored:',
+    "Reads the config from the target and prints the store's version, the providers (as stored:",
     'a ${VAR} is never shown filled in) and each app\'s order, "*" being the order of apps without',
-    'a route (global_priority). Priority overrides set in a router\'s environment are not in the',
+    "a route (global_priority). Priority overrides set in a router's environment are not in the",
     'store: GET /_config/route on a running router shows its effective routing. An invalid stored',
     'config exits 1 listing every error. A ${VAR} not set here is checked with a placeholder, as',
     'in validate; --strict makes it an error.',
@@ -31,7 +31,7 @@ export const showCommand: Command = {
   examples: [
     { command: 'show', comment: 'what ./route-config.json says' },
     { command: 'show --target ssm --stage prod', comment: 'what the prod Lambdas read' },
-    { command: 'show --target ssm --json | jq -r .version', comment: 'in CI: the parameter\'s version' },
+    { command: 'show --target ssm --json | jq -r .version', comment: "in CI: the parameter's version" },
     { command: 'show --target kv --local --raw > kv.json', comment: "save wrangler's local KV value" },
   ],
   jsonErrors: true,

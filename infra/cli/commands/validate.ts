@@ -25,7 +25,7 @@ export const validateCommand: Command = {
     'makes an unset ${VAR} an error. No value is ever printed: bases are shown as stored.',
     '',
     'The emergency overrides are honoured and shown: ROUTE_PRIORITY replaces global_priority,',
-    '<APP>_ROUTE_PRIORITY (app upper-cased, other characters as _) replaces that app\'s priority.',
+    "<APP>_ROUTE_PRIORITY (app upper-cased, other characters as _) replaces that app's priority.",
     '',
     'A valid config over 4096 bytes is accepted with a warning: it no longer fits an SSM',
     'Standard parameter.',

@@ -120,7 +120,15 @@ export const serveLambda: ServeRuntime = async (options: ServeOptions): Promise<
     const { port } = server.address() as AddressInfo;
     const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
     await waitUntilAnswers(`${probeUrl(url)}/_router/health`);
-    log({ level: 'info', msg: 'lambda bundle serving', runtime: 'lambda', bundle_bytes: bundle.bytes, ssm_endpoint: ssm.url, parameter: PARAMETER_NAME, max_age_s: env.ROUTE_CONFIG_MAX_AGE });
+    log({
+      level: 'info',
+      msg: 'lambda bundle serving',
+      runtime: 'lambda',
+      bundle_bytes: bundle.bytes,
+      ssm_endpoint: ssm.url,
+      parameter: PARAMETER_NAME,
+      max_age_s: env.ROUTE_CONFIG_MAX_AGE,
+    });
     return { url, close: cleanup };
   } catch (error) {
     await cleanup();
@@ -152,17 +160,24 @@ function readConfigFile(path: string, log: (line: Record<string, unknown>) => vo
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    log({ level: 'warn', msg: 'config file not readable, SSM stand-in keeps the last value', file: path, error: String(error), runtime: 'lambda' });
+    log({
+      level: 'warn',
+      msg: 'config file not readable, SSM stand-in keeps the last value',
+      file: path,
+      error: String(error),
+      runtime: 'lambda',
+    });
     return undefined;
   }
 }
-
 
 /** One HTTP request through the handler, as a Function URL would: v2 event in, result out. */
 async function invoke(handler: HandlerModule.FunctionUrlHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
   if (body === null) {
-    res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation` }));
+    res
+      .writeHead(413, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation` }));
     return;
   }
   const event = toEvent(req, body);
@@ -234,7 +249,13 @@ function toEvent(req: IncomingMessage, body: Buffer): LambdaFunctionURLEvent {
       apiId: 'local',
       domainName,
       domainPrefix: domainName.split('.')[0]!,
-      http: { method: req.method ?? 'GET', path: rawPath, protocol: `HTTP/${req.httpVersion}`, sourceIp, userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: rawPath,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',

@@ -87,7 +87,13 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
         try {
           const edited = await readFile(options.configPath, 'utf8');
           await kv.put(KV_CONFIG.key, edited);
-          log({ level: 'info', msg: 'config put into local KV', key: KV_CONFIG.key, bytes: Buffer.byteLength(edited), file: options.configPath });
+          log({
+            level: 'info',
+            msg: 'config put into local KV',
+            key: KV_CONFIG.key,
+            bytes: Buffer.byteLength(edited),
+            file: options.configPath,
+          });
         } catch (error) {
           log({ level: 'warn', msg: 'config file not readable, local KV unchanged', file: options.configPath, error: String(error) });
         }
@@ -112,7 +118,8 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
   } catch (error) {
     await watcher?.close();
     await miniflare.dispose().catch(() => undefined);
-    if ((error as { code?: unknown }).code === 'ERR_ADDRESS_IN_USE') throw new WorkerPortInUseError(options.host, options.port, { cause: error });
+    if ((error as { code?: unknown }).code === 'ERR_ADDRESS_IN_USE')
+      throw new WorkerPortInUseError(options.host, options.port, { cause: error });
     throw error;
   }
 };

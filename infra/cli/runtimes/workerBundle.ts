@@ -31,7 +31,8 @@ export async function buildWorkerBundle(options: WorkerBundleOptions = {}): Prom
   if (options.bakedConfig !== undefined) {
     swaps.push({ filter: /(^|\/)route-config\.json$/, from: dirname(WORKER_ENTRY), contents: options.bakedConfig, loader: 'json' });
   }
-  if (options.withoutApps) swaps.push({ filter: /(^|\/)apps\/index\.ts$/, from: dirname(WORKER_ENTRY), contents: 'export const apps = {};', loader: 'js' });
+  if (options.withoutApps)
+    swaps.push({ filter: /(^|\/)apps\/index\.ts$/, from: dirname(WORKER_ENTRY), contents: 'export const apps = {};', loader: 'js' });
   const result = await build({
     entryPoints: [WORKER_ENTRY],
     bundle: true,
@@ -46,8 +47,13 @@ export async function buildWorkerBundle(options: WorkerBundleOptions = {}): Prom
       name: `swap-${i}`,
       setup(pluginBuild) {
         // Only the entry's own import is swapped, never a same-named file elsewhere.
-        pluginBuild.onResolve({ filter: swap.filter }, (args) => (dirname(args.importer) === swap.from ? { path: `swap-${i}`, namespace: 'swap' } : undefined));
-        pluginBuild.onLoad({ filter: new RegExp(`^swap-${i}$`), namespace: 'swap' }, () => ({ contents: swap.contents, loader: swap.loader }));
+        pluginBuild.onResolve({ filter: swap.filter }, (args) =>
+          dirname(args.importer) === swap.from ? { path: `swap-${i}`, namespace: 'swap' } : undefined,
+        );
+        pluginBuild.onLoad({ filter: new RegExp(`^swap-${i}$`), namespace: 'swap' }, () => ({
+          contents: swap.contents,
+          loader: swap.loader,
+        }));
       },
     })),
   });

@@ -30,7 +30,10 @@ export class FileStore implements ConfigStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new StoreUnavailableError(`cannot read ${this.path}: ${(error as Error).message}`, { cause: error });
     }
-    const modified = await stat(this.path).then((s) => s.mtime, () => undefined);
+    const modified = await stat(this.path).then(
+      (s) => s.mtime,
+      () => undefined,
+    );
     return { text, version: contentVersion(text), ...(modified ? { modified } : {}) };
   }
 
@@ -40,7 +43,10 @@ export class FileStore implements ConfigStore {
     const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       // Keep the file's permissions: the temp file replaces it whole.
-      const mode = await stat(file).then((s) => s.mode & 0o777, () => 0o644);
+      const mode = await stat(file).then(
+        (s) => s.mode & 0o777,
+        () => 0o644,
+      );
       await writeFile(temp, text, { mode, flush: true });
       const current = await this.read();
       if ((current?.version ?? null) !== expected) {

@@ -110,10 +110,18 @@ export class KvStore implements ConfigStore {
   }
 
   #failure(error: Error, output: string): Error {
-    const line = output.split('\n').map((l) => l.trim()).find((l) => /error|✘/i.test(l)) ?? (error.message.split('\n')[0] || 'wrangler failed');
+    const line =
+      output
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => /error|✘/i.test(l)) ??
+      (error.message.split('\n')[0] || 'wrangler failed');
     const cause = `cannot reach ${this.label}: ${line.replace(/^✘\s*\[ERROR\]\s*/, '')}`;
     if (/No KV namespace with binding|kv_namespaces/i.test(output)) {
-      return new StoreSetupError(cause, { details: [`add a [[kv_namespaces]] binding "${KV_BINDING}" to ${this.#wranglerToml}`], cause: error });
+      return new StoreSetupError(cause, {
+        details: [`add a [[kv_namespaces]] binding "${KV_BINDING}" to ${this.#wranglerToml}`],
+        cause: error,
+      });
     }
     if (/not logged in|login|CLOUDFLARE_API_TOKEN|authenticat/i.test(output)) {
       return new StoreSetupError(cause, {
@@ -122,9 +130,17 @@ export class KvStore implements ConfigStore {
       });
     }
     if (/namespace.*(not found|does not exist)|10041/i.test(output)) {
-      return new StoreSetupError(cause, { details: [`the namespace id in ${this.#wranglerToml} does not exist: create it with \`npx wrangler kv namespace create ${KV_BINDING}\``], cause: error });
+      return new StoreSetupError(cause, {
+        details: [
+          `the namespace id in ${this.#wranglerToml} does not exist: create it with \`npx wrangler kv namespace create ${KV_BINDING}\``,
+        ],
+        cause: error,
+      });
     }
-    return new StoreUnavailableError(cause, { details: ['run with HADOKU_DEBUG=1 to see wrangler\'s output'], cause: Object.assign(error, { output }) });
+    return new StoreUnavailableError(cause, {
+      details: ["run with HADOKU_DEBUG=1 to see wrangler's output"],
+      cause: Object.assign(error, { output }),
+    });
   }
 }
 

@@ -73,12 +73,15 @@ export class SsmStore implements ConfigStore {
     const bytes = Buffer.byteLength(text);
     const advanced = current !== null && (await this.#tier()) === 'Advanced';
     if (bytes > SSM_STANDARD_MAX_BYTES && !advanced) {
-      throw new InvalidConfigError(`${this.name}: the new config is ${bytes} bytes, over the ${SSM_STANDARD_MAX_BYTES} bytes of the parameter's Standard tier; nothing written`, {
-        details: [
-          'the stack picks the tier from route-config.json at synth: make the change there and `cdk deploy` (a file over 4096 bytes declares Advanced),',
-          'or shorten the config (fewer routes, shorter provider bases)',
-        ],
-      });
+      throw new InvalidConfigError(
+        `${this.name}: the new config is ${bytes} bytes, over the ${SSM_STANDARD_MAX_BYTES} bytes of the parameter's Standard tier; nothing written`,
+        {
+          details: [
+            'the stack picks the tier from route-config.json at synth: make the change there and `cdk deploy` (a file over 4096 bytes declares Advanced),',
+            'or shorten the config (fewer routes, shorter provider bases)',
+          ],
+        },
+      );
     }
     let version: number | undefined;
     try {
@@ -132,7 +135,9 @@ export class SsmStore implements ConfigStore {
     for (let page = 0; page < 10; page++) {
       let out: { Parameters?: ParameterHistory[]; NextToken?: string };
       try {
-        out = await this.#client.send(new GetParameterHistoryCommand({ Name: this.name, MaxResults: 50, ...(token ? { NextToken: token } : {}) }));
+        out = await this.#client.send(
+          new GetParameterHistoryCommand({ Name: this.name, MaxResults: 50, ...(token ? { NextToken: token } : {}) }),
+        );
       } catch (error) {
         if (errorName(error) === 'ParameterNotFound') return [];
         throw this.#unavailable('read the history of', error);
@@ -150,18 +155,26 @@ export class SsmStore implements ConfigStore {
     const cause = `cannot ${action} ssm ${this.name}: ${message}`;
     // Missing credentials or region are input the user must fix (exit 1), not an outage (exit 2).
     if (name === 'CredentialsProviderError' || /credential/i.test(message)) {
-      return new StoreSetupError(cause, { details: ['no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'], cause: error });
+      return new StoreSetupError(cause, {
+        details: ['no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'],
+        cause: error,
+      });
     }
     if (/region is missing|region/i.test(message) && !/endpoint/i.test(message)) {
       return new StoreSetupError(cause, { details: ['no AWS region: set AWS_REGION'], cause: error });
     }
     if (name === 'AccessDeniedException') {
       return new StoreSetupError(cause, {
-        details: [`the caller may not ${action === 'write' ? 'ssm:PutParameter' : 'ssm:GetParameter*'} on ${this.name} (check AWS_PROFILE)`],
+        details: [
+          `the caller may not ${action === 'write' ? 'ssm:PutParameter' : 'ssm:GetParameter*'} on ${this.name} (check AWS_PROFILE)`,
+        ],
         cause: error,
       });
     }
-    return new StoreUnavailableError(cause, { details: ['SSM did not answer: check AWS_REGION, AWS_ENDPOINT_URL_SSM and network access'], cause: error });
+    return new StoreUnavailableError(cause, {
+      details: ['SSM did not answer: check AWS_REGION, AWS_ENDPOINT_URL_SSM and network access'],
+      cause: error,
+    });
   }
 }
 

@@ -6,10 +6,21 @@
  * provider and runtime answered, so a scenario can tell the local copy from a provider.
  */
 import { expect } from 'vitest';
-import { baseConfig, errorAttempts, expectAttempts, expectEcho, expectRouterError, expectUntouched, type Scenario, type Upstreams, type World } from '../world.ts';
+import {
+  baseConfig,
+  errorAttempts,
+  expectAttempts,
+  expectEcho,
+  expectRouterError,
+  expectUntouched,
+  type Scenario,
+  type Upstreams,
+  type World,
+} from '../world.ts';
 
 /** Provider 4 is self (never to be contacted), 2 is a real provider. */
-const selfConfig = (u: Upstreams, routes: Record<string, unknown>) => baseConfig(u, { providers: { '4': u.evil.url, '2': u.b.url }, routes });
+const selfConfig = (u: Upstreams, routes: Record<string, unknown>) =>
+  baseConfig(u, { providers: { '4': u.evil.url, '2': u.b.url }, routes });
 
 /** Asserts an answer from this deployment's own copy of an app (provider 4, this runtime). */
 function expectLocal(w: World, answer: Awaited<ReturnType<World['send']>>, status = 200): Record<string, unknown> {
@@ -27,7 +38,11 @@ export const appScenarios: Scenario[] = [
     env: () => ({ ROUTE_SELF: '4' }),
     config: (u) => selfConfig(u, { task: { priority: '42' }, watchparty: { priority: '24' } }),
     async run(w) {
-      const answer = await w.send('/task/api/tasks', { method: 'POST', body: '{"title":"write the spec"}', headers: { 'content-type': 'application/json' } });
+      const answer = await w.send('/task/api/tasks', {
+        method: 'POST',
+        body: '{"title":"write the spec"}',
+        headers: { 'content-type': 'application/json' },
+      });
       const body = expectLocal(w, answer, 201);
       expect((await w.send('/_config/route')).json().hosted_apps).toEqual(['task', 'watchparty']);
       expect((body.task as { title: string }).title).toBe('write the spec');
@@ -46,7 +61,11 @@ export const appScenarios: Scenario[] = [
       const missing = await w.send('/task/api/tasks/424242');
       expectEcho(missing, w.b);
       expectAttempts(missing, ['4 404', '2 200']);
-      const invalid = await w.send('/task/api/tasks', { method: 'POST', body: '{"title": 7}', headers: { 'content-type': 'application/json' } });
+      const invalid = await w.send('/task/api/tasks', {
+        method: 'POST',
+        body: '{"title": 7}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(expectLocal(w, invalid, 422).errors).toEqual(['title: required, a non-empty string']);
       expectAttempts(invalid, ['4 422']);
       expectUntouched(w.evil);

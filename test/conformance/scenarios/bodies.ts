@@ -26,12 +26,25 @@ export const bodyScenarios: Scenario[] = [
     async run(w) {
       const body = JSON.stringify({ text: 'x'.repeat(2000), n: 42 });
       for (const method of ['POST', 'PATCH']) {
-        const answer = await w.send('/replay/api/items', { method, body, headers: { 'content-type': 'application/json', 'x-custom': 'same' } });
+        const answer = await w.send('/replay/api/items', {
+          method,
+          body,
+          headers: { 'content-type': 'application/json', 'x-custom': 'same' },
+        });
         expectEcho(answer, w.c);
         expectAttempts(answer, ['1 503', '2 502', '3 200']);
       }
       // Every attempt of one request carries the same headers, generated ones included.
-      const same = ['x-request-id', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-route-hops', 'x-no-fallback', 'content-type', 'x-custom'];
+      const same = [
+        'x-request-id',
+        'x-forwarded-for',
+        'x-forwarded-host',
+        'x-forwarded-proto',
+        'x-route-hops',
+        'x-no-fallback',
+        'content-type',
+        'x-custom',
+      ];
       for (const index of [0, 1]) {
         const pick = (i: number) => Object.fromEntries(same.map((h) => [h, [w.a, w.b, w.c][i].requests[index]?.headers[h]]));
         expect(pick(1)).toEqual(pick(0));
@@ -50,7 +63,8 @@ export const bodyScenarios: Scenario[] = [
   {
     name: 'a body over max_body_bytes answers 413 before any provider is contacted',
     spec: '1, 3.5',
-    config: (u) => baseConfig(u, { max_body_bytes: 500, routes: { small: { priority: '1', max_body_bytes: 1000 }, tiny: { priority: '1' } } }),
+    config: (u) =>
+      baseConfig(u, { max_body_bytes: 500, routes: { small: { priority: '1', max_body_bytes: 1000 }, tiny: { priority: '1' } } }),
     async run(w) {
       expectRouterError(await w.send('/small/api/x', { method: 'POST', body: 'x'.repeat(1001) }), 413);
       expectRouterError(await w.send('/small/api/chunked', { method: 'POST', body: 'x'.repeat(1500), chunked: true }), 413);
@@ -96,7 +110,8 @@ export const bodyScenarios: Scenario[] = [
     skip: ['worker'],
     skipReason:
       'workerd reports a refused connection exactly like one dropped after the request was sent ("Network connection lost.", retryable: true): a Worker cannot know the POST was not sent, so it safely does not fall back',
-    config: (u) => baseConfig(u, { providers: { '1': u.refused, '2': u.b.url }, routes: { idem: { priority: '12', idempotent_only: true } } }),
+    config: (u) =>
+      baseConfig(u, { providers: { '1': u.refused, '2': u.b.url }, routes: { idem: { priority: '12', idempotent_only: true } } }),
     async run(w) {
       const answer = await w.send('/idem/api/x', { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
       expectEcho(answer, w.b);

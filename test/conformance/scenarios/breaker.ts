@@ -22,7 +22,8 @@ export const breakerScenarios: Scenario[] = [
   {
     name: 'after N consecutive failures a provider is open: shown in /_router/health and skipped; a success after the cooldown closes it',
     spec: '5',
-    config: (u) => baseConfig(u, { breaker: BREAKER, providers: { x: `${u.d.url}/brk-open`, '2': u.b.url }, routes: { brk: { priority: 'x2' } } }),
+    config: (u) =>
+      baseConfig(u, { breaker: BREAKER, providers: { x: `${u.d.url}/brk-open`, '2': u.b.url }, routes: { brk: { priority: 'x2' } } }),
     setup: (w) => w.d.set({ status: 503 }),
     async run(w) {
       expectAttempts(await w.send('/brk/api/1'), ['x 503', '2 200']);
@@ -48,7 +49,8 @@ export const breakerScenarios: Scenario[] = [
   {
     name: 'after the cooldown the provider is half-open; a failed trial opens it again',
     spec: '5',
-    config: (u) => baseConfig(u, { breaker: BREAKER, providers: { y: `${u.d.url}/brk-half`, '2': u.b.url }, routes: { half: { priority: 'y2' } } }),
+    config: (u) =>
+      baseConfig(u, { breaker: BREAKER, providers: { y: `${u.d.url}/brk-half`, '2': u.b.url }, routes: { half: { priority: 'y2' } } }),
     setup: (w) => w.d.set({ status: 500 }),
     async run(w) {
       await w.send('/half/api/1');
@@ -87,7 +89,8 @@ export const breakerScenarios: Scenario[] = [
   {
     name: 'a 404 (any non-5xx answer) is a success and resets the count',
     spec: '5',
-    config: (u) => baseConfig(u, { breaker: BREAKER, providers: { z: `${u.d.url}/brk-404`, '2': u.b.url }, routes: { nf: { priority: 'z2' } } }),
+    config: (u) =>
+      baseConfig(u, { breaker: BREAKER, providers: { z: `${u.d.url}/brk-404`, '2': u.b.url }, routes: { nf: { priority: 'z2' } } }),
     async run(w) {
       w.d.set({ status: 404 });
       for (let i = 0; i < 3; i += 1) expectAttempts(await w.send(`/nf/api/${i}`), ['z 404', '2 200']);
@@ -107,7 +110,11 @@ export const breakerScenarios: Scenario[] = [
     name: 'when every provider of the order is open they are still tried in order',
     spec: '5',
     config: (u) =>
-      baseConfig(u, { breaker: BREAKER, providers: { v: `${u.d.url}/brk-all-v`, u: `${u.c.url}/brk-all-u` }, routes: { allopen: { priority: 'vu' } } }),
+      baseConfig(u, {
+        breaker: BREAKER,
+        providers: { v: `${u.d.url}/brk-all-v`, u: `${u.c.url}/brk-all-u` },
+        routes: { allopen: { priority: 'vu' } },
+      }),
     setup(w) {
       w.d.set({ status: 503, body: 'd-503' });
       w.c.set({ status: 503, body: 'c-503' });
@@ -128,7 +135,8 @@ export const breakerScenarios: Scenario[] = [
   {
     name: 'breaker: false never skips a failing provider',
     spec: '1, 5',
-    config: (u) => baseConfig(u, { breaker: false, providers: { q: `${u.d.url}/brk-off`, '2': u.b.url }, routes: { off: { priority: 'q2' } } }),
+    config: (u) =>
+      baseConfig(u, { breaker: false, providers: { q: `${u.d.url}/brk-off`, '2': u.b.url }, routes: { off: { priority: 'q2' } } }),
     setup: (w) => w.d.set({ status: 503 }),
     async run(w) {
       for (let i = 0; i < 5; i += 1) expectAttempts(await w.send(`/off/api/${i}`), ['q 503', '2 200']);

@@ -63,7 +63,11 @@ export const cacheScenarios: Scenario[] = [
         auth: { header: 'X-Admin-Key', value: '${CONF_ADMIN_KEY}', methods: ['POST'] },
       }),
     async run(w) {
-      const credentials: Array<Record<string, string>> = [{ authorization: 'Bearer t' }, { cookie: 'session=1' }, { 'x-admin-key': 'anything' }];
+      const credentials: Array<Record<string, string>> = [
+        { authorization: 'Bearer t' },
+        { cookie: 'session=1' },
+        { 'x-admin-key': 'anything' },
+      ];
       for (const headers of credentials) {
         for (let i = 0; i < 2; i += 1) {
           const answer = await w.send('/cache-req/api/x', { headers });

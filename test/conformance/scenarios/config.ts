@@ -18,19 +18,47 @@ interface InvalidEdit {
 
 const INVALID_EDITS: InvalidEdit[] = [
   { what: 'JSON that does not parse', edit: () => '{ "global_priority": "1", "providers": ', names: /.+/ },
-  { what: 'an unknown provider id in a priority', edit: (u) => appConfig(u, 'inv', '17'), names: /routes\.inv\.priority[\s\S]*7|7[\s\S]*routes\.inv\.priority/ },
+  {
+    what: 'an unknown provider id in a priority',
+    edit: (u) => appConfig(u, 'inv', '17'),
+    names: /routes\.inv\.priority[\s\S]*7|7[\s\S]*routes\.inv\.priority/,
+  },
   { what: 'a duplicated id in one priority', edit: (u) => appConfig(u, 'inv', '121'), names: /routes\.inv\.priority/ },
   { what: 'an unknown id in global_priority', edit: (u) => baseConfig(u, { global_priority: '8' }), names: /global_priority/ },
-  { what: 'a provider that is not http(s)', edit: (u) => baseConfig(u, { providers: { '1': 'ftp://127.0.0.1/x', '2': u.b.url } }), names: /providers/ },
-  { what: 'a relative provider URL', edit: (u) => baseConfig(u, { providers: { '1': '/relative/base', '2': u.b.url } }), names: /providers/ },
-  { what: 'a provider base with a query', edit: (u) => baseConfig(u, { providers: { '1': `${u.a.url}/?x=1`, '2': u.b.url } }), names: /providers/ },
-  { what: 'a provider base with credentials', edit: (u) => baseConfig(u, { providers: { '1': `http://user:pw@${u.a.host}`, '2': u.b.url } }), names: /providers/ },
+  {
+    what: 'a provider that is not http(s)',
+    edit: (u) => baseConfig(u, { providers: { '1': 'ftp://127.0.0.1/x', '2': u.b.url } }),
+    names: /providers/,
+  },
+  {
+    what: 'a relative provider URL',
+    edit: (u) => baseConfig(u, { providers: { '1': '/relative/base', '2': u.b.url } }),
+    names: /providers/,
+  },
+  {
+    what: 'a provider base with a query',
+    edit: (u) => baseConfig(u, { providers: { '1': `${u.a.url}/?x=1`, '2': u.b.url } }),
+    names: /providers/,
+  },
+  {
+    what: 'a provider base with credentials',
+    edit: (u) => baseConfig(u, { providers: { '1': `http://user:pw@${u.a.host}`, '2': u.b.url } }),
+    names: /providers/,
+  },
   { what: 'a provider id of two characters', edit: (u) => baseConfig(u, { providers: { '12': u.a.url } }), names: /providers/ },
-  { what: 'an unresolved ${VAR}', edit: (u) => baseConfig(u, { providers: { '1': '${CONF_NOT_SET_ANYWHERE}', '2': u.b.url } }), names: /CONF_NOT_SET_ANYWHERE/ },
+  {
+    what: 'an unresolved ${VAR}',
+    edit: (u) => baseConfig(u, { providers: { '1': '${CONF_NOT_SET_ANYWHERE}', '2': u.b.url } }),
+    names: /CONF_NOT_SET_ANYWHERE/,
+  },
   { what: 'an unknown top-level key (typo)', edit: (u) => baseConfig(u, { timout_ms: 300 }), names: /timout_ms/ },
   { what: 'an unknown route key (typo)', edit: (u) => appConfig(u, 'inv', '1', { cahce: true }), names: /cahce/ },
   { what: 'a wrong type', edit: (u) => baseConfig(u, { timeout_ms: '300' }), names: /timeout_ms/ },
-  { what: 'a fallback_on entry that is neither a code nor 4xx/5xx', edit: (u) => baseConfig(u, { fallback_on: [404, '6xx'] }), names: /fallback_on/ },
+  {
+    what: 'a fallback_on entry that is neither a code nor 4xx/5xx',
+    edit: (u) => baseConfig(u, { fallback_on: [404, '6xx'] }),
+    names: /fallback_on/,
+  },
   { what: 'an unknown backend_source', edit: (u) => baseConfig(u, { backend_source: 'name' }), names: /backend_source/ },
   { what: 'a route without a priority', edit: (u) => baseConfig(u, { routes: { inv: { cache: true } } }), names: /routes\.inv/ },
   { what: 'providers missing', edit: () => ({ global_priority: '', routes: {} }), names: /providers/ },
@@ -77,7 +105,11 @@ export const configScenarios: Scenario[] = [
   {
     name: '${VAR} inside a provider base resolves, a $schema key is accepted and ignored',
     spec: '1',
-    config: (u) => ({ ...appConfig(u, 'schema-app', '1'), $schema: './route-config.schema.json', providers: { '1': '${CONF_BASE_A}/pre' } }),
+    config: (u) => ({
+      ...appConfig(u, 'schema-app', '1'),
+      $schema: './route-config.schema.json',
+      providers: { '1': '${CONF_BASE_A}/pre' },
+    }),
     async run(w) {
       expect((await w.router.configStatus()).last_error).toBeNull();
       expectEcho(await w.send('/schema-app/api/x'), w.a);
@@ -134,7 +166,12 @@ export const configScenarios: Scenario[] = [
     name: 'GET /_router/health answers 200 with every provider closed and zero failures',
     spec: '2, 5',
     // Fresh ids and bases: no breaker state from earlier scenarios can apply to them.
-    config: (u) => baseConfig(u, { breaker: { failures: 3, cooldown_ms: 30000 }, providers: { h: `${u.a.url}/health-h`, i: `${u.b.url}/health-i` }, routes: { hl: { priority: 'hi' } } }),
+    config: (u) =>
+      baseConfig(u, {
+        breaker: { failures: 3, cooldown_ms: 30000 },
+        providers: { h: `${u.a.url}/health-h`, i: `${u.b.url}/health-i` },
+        routes: { hl: { priority: 'hi' } },
+      }),
     async run(w) {
       const answer = await w.send('/_router/health');
       expect(answer.status).toBe(200);
@@ -150,7 +187,8 @@ export const configScenarios: Scenario[] = [
     name: 'ROUTE_PRIORITY and <APP>_ROUTE_PRIORITY override the file and show as source env',
     spec: '1',
     env: () => ({ ROUTE_PRIORITY: '2', ENVAPP_ROUTE_PRIORITY: '21', MY_APP_ROUTE_PRIORITY: '3' }),
-    config: (u) => baseConfig(u, { global_priority: '1', routes: { envapp: { priority: '1' }, 'my-app': { priority: '1' }, plain: { priority: '1' } } }),
+    config: (u) =>
+      baseConfig(u, { global_priority: '1', routes: { envapp: { priority: '1' }, 'my-app': { priority: '1' }, plain: { priority: '1' } } }),
     async run(w) {
       const status = await w.router.configStatus();
       expect(status.last_error).toBeNull();

@@ -10,7 +10,9 @@ export const edgeScenarios: Scenario[] = [
     name: 'auth: a write without the header or with a wrong value answers 401 before any provider is contacted',
     spec: '1',
     config: (u) =>
-      appConfig(u, 'secure', '12', { auth: { header: 'X-Admin-Key', value: '${CONF_ADMIN_KEY}', methods: ['POST', 'PUT', 'PATCH', 'DELETE'] } }),
+      appConfig(u, 'secure', '12', {
+        auth: { header: 'X-Admin-Key', value: '${CONF_ADMIN_KEY}', methods: ['POST', 'PUT', 'PATCH', 'DELETE'] },
+      }),
     async run(w) {
       expectRouterError(await w.send('/secure/api/x', { method: 'POST', body: '{}' }), 401);
       expectRouterError(await w.send('/secure/api/x', { method: 'POST', body: '{}', headers: { 'x-admin-key': 'wrong' } }), 401);

@@ -60,7 +60,11 @@ export const exhaustionScenarios: Scenario[] = [
     name: 'a status answer beats later connection failures and timeouts: the last status is the answer',
     spec: '3.7',
     config: (u) =>
-      baseConfig(u, { timeout_ms: 300, providers: { '1': u.a.url, '2': u.refused, '3': u.b.url }, routes: { mixed: { priority: '12' }, mixed2: { priority: '13' } } }),
+      baseConfig(u, {
+        timeout_ms: 300,
+        providers: { '1': u.a.url, '2': u.refused, '3': u.b.url },
+        routes: { mixed: { priority: '12' }, mixed2: { priority: '13' } },
+      }),
     setup(w) {
       w.a.set({ status: 503, body: 'a-503' });
       w.b.set({ hang: true });
@@ -75,12 +79,15 @@ export const exhaustionScenarios: Scenario[] = [
     },
   },
   {
-    name: 'X-Backend-Source shows the answering provider\'s base URL by default',
+    name: "X-Backend-Source shows the answering provider's base URL by default",
     spec: '1, 3.6',
     config: (u) => baseConfig(u, { providers: { '1': `${u.a.url}/src-prefix`, '2': u.b.url }, routes: { src: { priority: '12' } } }),
     async run(w) {
       const first = await w.send('/src/api/x');
-      expect(sameBase(first.header('x-backend-source'), `${w.a.url}/src-prefix`), `X-Backend-Source ${first.header('x-backend-source')}`).toBe(true);
+      expect(
+        sameBase(first.header('x-backend-source'), `${w.a.url}/src-prefix`),
+        `X-Backend-Source ${first.header('x-backend-source')}`,
+      ).toBe(true);
       w.a.set({ status: 503 });
       const second = await w.send('/src/api/x');
       expect(sameBase(second.header('x-backend-source'), w.b.url), `X-Backend-Source ${second.header('x-backend-source')}`).toBe(true);

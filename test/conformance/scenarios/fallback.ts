@@ -97,7 +97,11 @@ export const fallbackScenarios: Scenario[] = [
   {
     name: 'connection failures (refused, destroyed without an answer, garbage) fall back',
     spec: '3.5',
-    config: (u) => baseConfig(u, { providers: { '1': u.refused, '2': u.b.url, '3': u.a.url }, routes: { refused: { priority: '12' }, broken: { priority: '32' } } }),
+    config: (u) =>
+      baseConfig(u, {
+        providers: { '1': u.refused, '2': u.b.url, '3': u.a.url },
+        routes: { refused: { priority: '12' }, broken: { priority: '32' } },
+      }),
     async run(w) {
       const refused = await w.send('/refused/api/x');
       expectEcho(refused, w.b);

@@ -15,7 +15,10 @@ import { appConfig, sleep, type Scenario, type World } from '../world.ts';
 const SETTLE_MS = 300;
 
 /** A cached route for `app` on provider 1 (upstream a), TTL 30 s unless `ttl` says otherwise. */
-const cached = (app: string, ttl = 30) => (w: World) => appConfig(w, app, '1', { cache: true, cache_ttl_seconds: ttl });
+const cached =
+  (app: string, ttl = 30) =>
+  (w: World) =>
+    appConfig(w, app, '1', { cache: true, cache_ttl_seconds: ttl });
 
 /** A reply that reflects one request header in the body, so a wrong variant shows. */
 function reflect(header: string, headers: Record<string, string> = {}): (r: RecordedRequest) => Reply {

@@ -4,13 +4,26 @@
  * without contacting anyone. These apps are not in the registry `serve` hosts, so self is skipped.
  */
 import { expect } from 'vitest';
-import { appConfig, baseConfig, errorAttempts, expectAttempts, expectEcho, expectRouterError, expectUntouched, type Scenario } from '../world.ts';
+import {
+  appConfig,
+  baseConfig,
+  errorAttempts,
+  expectAttempts,
+  expectEcho,
+  expectRouterError,
+  expectUntouched,
+  type Scenario,
+} from '../world.ts';
 
 export const loopScenarios: Scenario[] = [
   {
     name: 'X-No-Fallback: 1 gets exactly one attempt (its failure is the answer)',
     spec: '4',
-    config: (u) => baseConfig(u, { providers: { '1': u.a.url, '2': u.b.url, '3': u.refused }, routes: { nofb: { priority: '12' }, nofb2: { priority: '32' } } }),
+    config: (u) =>
+      baseConfig(u, {
+        providers: { '1': u.a.url, '2': u.b.url, '3': u.refused },
+        routes: { nofb: { priority: '12' }, nofb2: { priority: '32' } },
+      }),
     setup: (w) => w.a.set({ status: 503, body: 'a-503' }),
     async run(w) {
       const answer = await w.send('/nofb/api/x', { headers: { 'x-no-fallback': '1' } });
@@ -53,7 +66,8 @@ export const loopScenarios: Scenario[] = [
     spec: '4',
     // Provider 4 is one of those the router starts with: ROUTE_SELF naming no provider stops the start.
     env: () => ({ ROUTE_SELF: '4' }),
-    config: (u) => baseConfig(u, { providers: { '4': u.c.url, '2': u.b.url }, routes: { selfish: { priority: '42' }, only: { priority: '4' } } }),
+    config: (u) =>
+      baseConfig(u, { providers: { '4': u.c.url, '2': u.b.url }, routes: { selfish: { priority: '42' }, only: { priority: '4' } } }),
     async run(w) {
       const answer = await w.send('/selfish/api/x');
       expectEcho(answer, w.b);

@@ -101,7 +101,11 @@ export const requestScenarios: Scenario[] = [
     spec: '3.2',
     config: (u) => baseConfig(u, { global_priority: '1' }),
     async run(w) {
-      for (const target of [`http://${w.evil.host}/task/api/x`, `https://${w.evil.host}/task/api/y`, `http://${w.evil.host}//${w.evil.host}/task/api/z`]) {
+      for (const target of [
+        `http://${w.evil.host}/task/api/x`,
+        `https://${w.evil.host}/task/api/y`,
+        `http://${w.evil.host}//${w.evil.host}/task/api/z`,
+      ]) {
         await w.send(target).catch(() => undefined);
       }
       expectUntouched(w.evil);
@@ -109,12 +113,17 @@ export const requestScenarios: Scenario[] = [
     },
   },
   {
-    name: 'request headers: hop-by-hop ones (incl. those named by Connection) are removed, Host is the provider\'s',
+    name: "request headers: hop-by-hop ones (incl. those named by Connection) are removed, Host is the provider's",
     spec: '3.3',
     config: (u) => appConfig(u, 'hdr', '1'),
     async run(w) {
       // Chunked, since a Trailer header only goes with a chunked body (Node refuses it otherwise).
-      const answer = await w.send('/hdr/api/hop', { method: 'POST', body: 'hop-body', chunked: true, headers: { ...HOP_BY_HOP_REQUEST, ...END_TO_END_REQUEST } });
+      const answer = await w.send('/hdr/api/hop', {
+        method: 'POST',
+        body: 'hop-body',
+        chunked: true,
+        headers: { ...HOP_BY_HOP_REQUEST, ...END_TO_END_REQUEST },
+      });
       expectEcho(answer, w.a);
       expect(w.a.requests[0].body.toString()).toBe('hop-body');
       const seen = w.a.requests[0].headers;
@@ -199,7 +208,11 @@ export const requestScenarios: Scenario[] = [
     async run(w) {
       const answer = await w.send('/resp-hdr/api/x');
       expect(answer.status).toBe(200);
-      expect(answer.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly', 'c=3; SameSite=Lax; Secure']);
+      expect(answer.headers['set-cookie']).toEqual([
+        'a=1; Path=/',
+        'b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly',
+        'c=3; SameSite=Lax; Secure',
+      ]);
       expect(answer.header('x-resp-hop')).toBeUndefined();
       expect(answer.header('proxy-authenticate')).toBeUndefined();
       expect(answer.header('upgrade')).toBeUndefined();
@@ -217,7 +230,11 @@ export const requestScenarios: Scenario[] = [
     spec: '3.5',
     config: (u) => appConfig(u, 'gz', '1'),
     setup(w) {
-      w.a.set({ gzip: true, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: Array.from({ length: 400 }, (_v, i) => `item-${i}`) }) });
+      w.a.set({
+        gzip: true,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: Array.from({ length: 400 }, (_v, i) => `item-${i}`) }),
+      });
     },
     async run(w) {
       const original = JSON.stringify({ items: Array.from({ length: 400 }, (_v, i) => `item-${i}`) });
@@ -253,8 +270,19 @@ export const requestScenarios: Scenario[] = [
     config: (u) => appConfig(u, 'upload', '1'),
     async run(w) {
       const binary = Buffer.from(Array.from({ length: 4096 }, (_v, i) => i % 256));
-      expectEcho(await w.send('/upload/api/bin', { method: 'POST', body: binary, headers: { 'content-type': 'application/octet-stream' } }), w.a);
-      expectEcho(await w.send('/upload/api/chunked', { method: 'PUT', body: binary, chunked: true, headers: { 'content-type': 'application/octet-stream' } }), w.a);
+      expectEcho(
+        await w.send('/upload/api/bin', { method: 'POST', body: binary, headers: { 'content-type': 'application/octet-stream' } }),
+        w.a,
+      );
+      expectEcho(
+        await w.send('/upload/api/chunked', {
+          method: 'PUT',
+          body: binary,
+          chunked: true,
+          headers: { 'content-type': 'application/octet-stream' },
+        }),
+        w.a,
+      );
       expect(w.a.requests.map((r) => r.method)).toEqual(['POST', 'PUT']);
       for (const request of w.a.requests) {
         expect(request.body.equals(binary), `${request.method} body intact`).toBe(true);
@@ -278,4 +306,3 @@ function bigBody(): Buffer {
   big = bytes;
   return bytes;
 }
-

@@ -24,13 +24,14 @@ const OFFLINE = {
 
 /**
  * Runs the real `wrangler deploy --dry-run --outdir <tmp>` in `cwd` (offline, no login) and
- * measures the bundle. Never throws: a failed build is reported in `error`.
+ * measures the bundle: the one measuring tool the Worker tests and `npm run bench` share. Never
+ * throws: a failed build is reported in `error`.
  *
  * @example
  * const b = await workerBundle(repoRoot); // { rawBytes: 41_000, gzipBytes: 12_000, ... }
  */
 export async function workerBundle(cwd: string): Promise<WorkerBundle> {
-  const outdir = await mkdtemp(join(tmpdir(), 'hadoku-bench-worker-bundle-'));
+  const outdir = await mkdtemp(join(tmpdir(), 'hadoku-worker-bundle-'));
   const failed = (error: string): WorkerBundle => ({ rawBytes: 0, gzipBytes: 0, wranglerLine: '', error });
   try {
     const wrangler = join(cwd, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
