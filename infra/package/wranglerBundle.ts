@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { WRANGLER_OFFLINE_ENV } from '../cli/wranglerOffline.ts';
 
 /** What {@link workerBundle} measured; `error` is set (and the sizes 0) when the build failed. */
 export interface WorkerBundle {
@@ -12,15 +13,6 @@ export interface WorkerBundle {
   wranglerLine: string;
   error: string | null;
 }
-
-// Keeps wrangler offline (TOOLCHAIN.md): no telemetry, update check or cf fetch.
-const OFFLINE = {
-  WRANGLER_SEND_METRICS: 'false',
-  WRANGLER_HIDE_BANNER: 'true',
-  WRANGLER_SEND_ERROR_REPORTS: 'false',
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  DO_NOT_TRACK: '1',
-};
 
 /**
  * Runs the real `wrangler deploy --dry-run --outdir <tmp>` in `cwd` (offline, no login) and
@@ -54,7 +46,7 @@ export async function workerBundle(cwd: string): Promise<WorkerBundle> {
 
 function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...OFFLINE }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...WRANGLER_OFFLINE_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

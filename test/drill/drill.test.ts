@@ -148,7 +148,10 @@ describe('Function: runDrillCommand (hadoku-route drill)', () => {
     expect(Object.keys(report)).toEqual(
       expect.arrayContaining(['sent', 'failed', 'failed_by_kind', 'shift_ms', 'phases', 'moved_back', 'timeouts_paid']),
     );
-    expect(report).toMatchObject({ failed: 0, assumed: { timeout_ms: TIMEOUT_MS, breaker: { failures: BREAKER.failures, cooldown_ms: BREAKER.cooldownMs } } });
+    expect(report).toMatchObject({
+      failed: 0,
+      assumed: { timeout_ms: TIMEOUT_MS, breaker: { failures: BREAKER.failures, cooldown_ms: BREAKER.cooldownMs } },
+    });
     expect(err.some((l) => l.includes('disabling provider 1 (503)'))).toBe(true);
   });
 

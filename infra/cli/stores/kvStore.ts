@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { contentVersion, KV_CONFIG } from '../../../shared/index.ts';
 import { StoreConflictError, StoreSetupError, StoreUnavailableError } from '../errors.ts';
 import type { ConfigStore, StoredConfig } from './configStore.ts';
+import { WRANGLER_OFFLINE_ENV } from '../wranglerOffline.ts';
 
 /** KV binding and key the Worker reads its config from (SPEC 7). */
 export const KV_BINDING = KV_CONFIG.binding;
@@ -28,15 +29,6 @@ export interface KvStoreOptions {
   /** Per wrangler call. @default 60000 */
   timeoutMs?: number;
 }
-
-// wrangler phones home unless told not to (TOOLCHAIN.md); a flip must not.
-const OFFLINE = {
-  WRANGLER_SEND_METRICS: 'false',
-  WRANGLER_HIDE_BANNER: 'true',
-  WRANGLER_SEND_ERROR_REPORTS: 'false',
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  DO_NOT_TRACK: '1',
-};
 
 /**
  * The Worker's `SETTINGS` KV namespace, key `route-config`, through wrangler (`wrangler kv key
@@ -97,7 +89,7 @@ export class KvStore implements ConfigStore {
         full,
         {
           cwd: this.#options.cwd,
-          env: { ...this.#options.env, ...OFFLINE } as NodeJS.ProcessEnv,
+          env: { ...this.#options.env, ...WRANGLER_OFFLINE_ENV } as NodeJS.ProcessEnv,
           timeout: this.#options.timeoutMs ?? 60_000,
           maxBuffer: 16 * 1024 * 1024,
         },

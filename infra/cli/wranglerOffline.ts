@@ -1,0 +1,12 @@
+/**
+ * The environment that keeps wrangler offline (TOOLCHAIN.md): no telemetry, update check, error
+ * report or `request.cf` fetch. Every wrangler call the tooling makes (KV flips, bundle builds)
+ * adds it, so a flip or a build never phones home.
+ */
+export const WRANGLER_OFFLINE_ENV = {
+  WRANGLER_SEND_METRICS: 'false',
+  WRANGLER_HIDE_BANNER: 'true',
+  WRANGLER_SEND_ERROR_REPORTS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  DO_NOT_TRACK: '1',
+} as const;
