@@ -77,10 +77,11 @@ describe('CLI: dev (npm start), the real topology', () => {
   it("runs on the repo's route-config.json when the current folder has none; stacks not asked for are named, not started", async () => {
     const dir = tempDir();
     const cli = startCli(['dev', '--port', '0', '--runtime', 'express'], { cwd: dir, env: cliEnv() });
+    const repoConfig = fileURLToPath(new URL('../../route-config.json', import.meta.url));
     try {
-      await cli.waitForStdout(/^Try:/m);
+      // The guide names the config after "Try:": wait for the name itself, not for the line before it.
+      await cli.waitForStdout(new RegExp(repoConfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
       const { stdout } = cli.output();
-      const repoConfig = fileURLToPath(new URL('../../route-config.json', import.meta.url));
       expect(stdout).toMatch(/^ {2}express router +http:\/\/127\.0\.0\.1:\d+ +provider 1 \$\{LOCAL_BASE\}, apps in-process, config: file/m);
       expect(stdout).toMatch(/^ {2}provider 2 \(not started\) +http:\/\/127\.0\.0\.1:\d+ +\$\{WORKER_BASE\}: nothing listens/m);
       expect(stdout).toContain(repoConfig);
