@@ -88,11 +88,17 @@ export class EdgeCacheStep {
    * once its body arrived whole, or, for a successful write, drops the cached entries of its URL.
    * Returns the body to send on (a branch of it when it is also being stored).
    */
-  settle<B extends Uint8Array>(status: number, headers: Headers, body: ReadableStream<B> | null, ctx: RouterContext): typeof body {
+  async settle<B extends Uint8Array>(
+    status: number,
+    headers: Headers,
+    body: ReadableStream<B> | null,
+    ctx: RouterContext,
+  ): Promise<typeof body> {
     this.#stale?.entry.response.body?.cancel().catch(() => {});
     this.#stale = undefined;
     if (!this.cacheable) {
-      if (this.#settings.cache && isInvalidatingMethod(this.#method) && status >= 200 && status < 400) background(this.#invalidate(), ctx);
+      // Before the answer goes out: the client's next read must not find what it just wrote over.
+      if (this.#settings.cache && isInvalidatingMethod(this.#method) && status >= 200 && status < 400) await quietly(this.#invalidate());
       return body;
     }
     headers.set(HEADER.cache, 'MISS');
@@ -102,10 +108,14 @@ export class EdgeCacheStep {
     for (const name of PER_REQUEST_HEADERS) stored.delete(name);
     const keep = keepSeconds(freshness(stored, this.#settings.cacheTtlSeconds, storedAt));
     if (keep <= 0) return body;
-    let toStore: ReadableStream<B> | null = null;
-    if (body) [body, toStore] = body.tee();
+    // No body to wait for (HEAD): stored before the answer goes out, so an immediate repeat hits.
+    if (!body) {
+      await quietly(this.#store(stored, null, storedAt, keep));
+      return body;
+    }
+    const [toClient, toStore] = body.tee();
     background(this.#store(stored, toStore, storedAt, keep), ctx);
-    return body;
+    return toClient;
   }
 
   #base(method = this.#method): string {
@@ -179,6 +189,11 @@ function served(found: Found, state: 'HIT' | 'STALE'): Response {
   headers.set('age', String(found.ageSeconds));
   headers.set(HEADER.attempts, '0');
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Cache work the answer waits for; its failure is never the client's. */
+async function quietly(work: Promise<void>): Promise<void> {
+  await work.catch(() => {});
 }
 
 /** Background cache work: kept alive by `waitUntil` where the runtime has it; its failure is never the client's. */

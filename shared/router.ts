@@ -431,7 +431,7 @@ export function createRouter(opts: RouterOptions): Router {
     for (const [name, value] of attemptHeaders(req.attempts, upstream.headers.get('server-timing'))) headers.set(name, value);
     let body = NULL_BODY_STATUS.has(upstream.status) || req.method === 'HEAD' ? null : upstream.body;
     if (body === null) upstream.body?.cancel().catch(() => {});
-    if (edge) body = edge.settle(upstream.status, headers, body, req.ctx);
+    if (edge) body = await edge.settle(upstream.status, headers, body, req.ctx);
     try {
       return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers });
     } catch {

@@ -101,8 +101,13 @@ export function createHandler(options: HandlerOptions = {}): ClosableHandler {
         logger.warn('invalid_event', { reason: error.message });
         return jsonResult(400, { error: error.message });
       }
-      const response = await router.fetch(request, { clientAddress: clientAddressFor(event) });
-      return await createResult(response, request.method);
+      // A Lambda is frozen once it returns: background work (cache writes) finishes before the
+      // result goes out, as a Worker's waitUntil would keep it alive after.
+      const pending: Promise<unknown>[] = [];
+      const response = await router.fetch(request, { clientAddress: clientAddressFor(event), waitUntil: (p) => void pending.push(p) });
+      const result = await createResult(response, request.method);
+      await Promise.allSettled(pending);
+      return result;
     } catch (error) {
       logger.error('handler_failed', error as Error);
       return jsonResult(500, { error: 'internal router error' });

@@ -72,7 +72,7 @@ describe('Class: EdgeCacheStep', () => {
     const edge = new EdgeCacheStep(store, () => 0, settings, request(), url);
     const headers = new Headers({ 'cache-control': 'max-age=60', age: '100000' });
     const body = new Response('fresh from the provider').body;
-    const out = edge.settle(200, headers, body, {});
+    const out = await edge.settle(200, headers, body, {});
     expect(await new Response(out).text()).toBe('fresh from the provider');
     expect(headers.get('x-cache')).toBe('MISS');
     expect(store.puts).toBe(0);
