@@ -25,7 +25,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/worker/**', 'node_modules/**'],
           environment: 'node',
-          testTimeout: 30_000,
+          // Generous: four files run at a time on two cores, and a wrangler or cdk call alone can take 5-25 s.
+          testTimeout: 60_000,
           hookTimeout: 120_000,
         },
       },

@@ -105,39 +105,44 @@ describe('CLI: flip --target ssm while serve runs the lambda runtime', () => {
 });
 
 describe('CLI: flip --target kv --local while serve runs the worker runtime on the same store', () => {
-  it.skipIf(!available('worker'))('new requests follow a flip written through wrangler into the local KV (--persist-to)', async () => {
-    // Prepare: serve keeps its KV where wrangler's --persist-to DIR keeps it
-    const dir = tempDir();
-    const state = join(dir, 'state');
-    const file = writeFixture(dir, 'route-config.json', {
-      global_priority: '12',
-      providers: { '1': one.url, '2': two.url },
-      backend_source: 'id',
-    });
-    const port = await freePort();
-    const env = cliEnv({ WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' });
-    const serve = startCli(['serve', '--runtime', 'worker', '--config', file, '--port', String(port), '--persist-to', state], {
-      cwd: REPO,
-      env,
-    });
-    try {
-      await serve.waitForStdout(/listening on/, 60_000);
-      const url = `http://127.0.0.1:${port}/demo/api/x`;
-      expect((await fetch(url)).headers.get('x-backend-source')).toBe('1');
-      // Act: the flip reads and writes wrangler's local store, not the file
-      const flipped = await runCli(['flip', 'global', '21', '--no-probe', '--target', 'kv', '--local', '--persist-to', state, '--yes'], {
+  it.skipIf(!available('worker'))(
+    'new requests follow a flip written through wrangler into the local KV (--persist-to)',
+    async () => {
+      // Prepare: serve keeps its KV where wrangler's --persist-to DIR keeps it
+      const dir = tempDir();
+      const state = join(dir, 'state');
+      const file = writeFixture(dir, 'route-config.json', {
+        global_priority: '12',
+        providers: { '1': one.url, '2': two.url },
+        backend_source: 'id',
+      });
+      const port = await freePort();
+      const env = cliEnv({ WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' });
+      const serve = startCli(['serve', '--runtime', 'worker', '--config', file, '--port', String(port), '--persist-to', state], {
         cwd: REPO,
         env,
-        timeoutMs: 60_000,
       });
-      const start = Date.now();
-      expect(flipped.stderr).not.toMatch(/hadoku-route:/);
-      expect(flipped.code).toBe(0);
-      // Assess: within ROUTE_CONFIG_MAX_AGE (1 s under serve) + 1 s; bounded poll of ~10 s
-      expect(await pollBackendSource(url, '2')).toBe('2');
-      console.log(`flip --target kv --local -> worker router followed after ${Date.now() - start} ms`);
-    } finally {
-      expect((await serve.stop()).code).toBe(0);
-    }
-  });
+      try {
+        await serve.waitForStdout(/listening on/, 60_000);
+        const url = `http://127.0.0.1:${port}/demo/api/x`;
+        expect((await fetch(url)).headers.get('x-backend-source')).toBe('1');
+        // Act: the flip reads and writes wrangler's local store, not the file
+        const flipped = await runCli(['flip', 'global', '21', '--no-probe', '--target', 'kv', '--local', '--persist-to', state, '--yes'], {
+          cwd: REPO,
+          env,
+          timeoutMs: 60_000,
+        });
+        const start = Date.now();
+        expect(flipped.stderr).not.toMatch(/hadoku-route:/);
+        expect(flipped.code).toBe(0);
+        // Assess: within ROUTE_CONFIG_MAX_AGE (1 s under serve) + 1 s; bounded poll of ~10 s
+        expect(await pollBackendSource(url, '2')).toBe('2');
+        console.log(`flip --target kv --local -> worker router followed after ${Date.now() - start} ms`);
+      } finally {
+        expect((await serve.stop()).code).toBe(0);
+      }
+      // Every wrangler call takes 4-6 s on a loaded 2-core machine, and this test makes several.
+    },
+    120_000,
+  );
 });
