@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { buildLambdaBundle, type LambdaBundle } from '../functions/lambda/bundling.ts';
 import type * as HandlerModule from '../functions/lambda/handler.ts';
 import { startSsmServer } from '../infra/dev/ssmServer.ts';
+import { setProcessEnv } from '../infra/dev/setProcessEnv.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -116,8 +117,7 @@ async function ssmCallsUnderLoad(module: typeof HandlerModule, opts: { mode: 'ok
   const ssm = await startSsmServer({
     parameters: { [parameter]: JSON.stringify({ global_priority: '1', providers: { '1': upstream.url } }) },
   });
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+  const restoreEnv = setProcessEnv({
     AWS_ACCESS_KEY_ID: 'AKIDBENCH',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_REGION: 'us-east-1',
@@ -167,8 +167,7 @@ async function ssmCallsUnderLoad(module: typeof HandlerModule, opts: { mode: 'ok
   } finally {
     [process.stdout.write, process.stderr.write] = writes as [typeof process.stdout.write, typeof process.stderr.write];
     handler.close();
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
+    restoreEnv();
     await Promise.all([ssm.close(), upstream.close()]);
   }
 }

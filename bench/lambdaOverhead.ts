@@ -8,6 +8,7 @@ import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from '
 import { createHandler } from '../functions/lambda/handler.ts';
 import { createHttpTransport } from '../functions/node/httpTransport.ts';
 import { startSsmServer } from '../infra/dev/ssmServer.ts';
+import { setProcessEnv } from '../infra/dev/setProcessEnv.ts';
 
 type Handler = (event: LambdaFunctionURLEvent) => Promise<APIGatewayProxyStructuredResultV2>;
 const BODY = JSON.stringify({ ok: true, items: Array.from({ length: 10 }, (_, i) => ({ id: i, name: `item-${i}` })) });
@@ -57,8 +58,7 @@ export async function benchLambdaOverhead(opts: { quick: boolean }): Promise<voi
   const upstream = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const parameter = '/hadoku-route/route-config';
   const ssm = await startSsmServer({ parameters: { [parameter]: JSON.stringify({ global_priority: '1', providers: { '1': upstream } }) } });
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+  const restoreEnv = setProcessEnv({
     AWS_ACCESS_KEY_ID: 'AKIDBENCH',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_REGION: 'us-east-1',
@@ -98,8 +98,7 @@ export async function benchLambdaOverhead(opts: { quick: boolean }): Promise<voi
     process.stdout.write = write;
     routed.close();
     transport.close();
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
+    restoreEnv();
     await ssm.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
