@@ -13,8 +13,8 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { buildLambdaBundle, type LambdaBundle } from '../functions/lambda/bundling.ts';
 import type * as HandlerModule from '../functions/lambda/handler.ts';
-import { startSsmServer } from '../infra/dev/ssmServer.ts';
-import { setProcessEnv } from '../infra/dev/setProcessEnv.ts';
+import { startSsmServer } from '../infra/hosts/ssmServer.ts';
+import { setProcessEnv } from '../infra/hosts/setProcessEnv.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { createHandler } from '../functions/lambda/handler.ts';
 import { createHttpTransport } from '../functions/node/httpTransport.ts';
-import { startSsmServer } from '../infra/dev/ssmServer.ts';
-import { setProcessEnv } from '../infra/dev/setProcessEnv.ts';
+import { startSsmServer } from '../infra/hosts/ssmServer.ts';
+import { setProcessEnv } from '../infra/hosts/setProcessEnv.ts';
 
 type Handler = (event: LambdaFunctionURLEvent) => Promise<APIGatewayProxyStructuredResultV2>;
 const BODY = JSON.stringify({ ok: true, items: Array.from({ length: 10 }, (_, i) => ({ id: i, name: `item-${i}` })) });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startStandin } from '../infra/dev/standin.ts';
+import { startStandin } from '../infra/hosts/standin.ts';
 import { percentile } from './loadgen.ts';
 import { startProcess, stopProcess } from './processes.ts';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serveWorker } from '../infra/cli/runtimes/worker.ts';
+import { serveWorker } from '../infra/hosts/worker.ts';
 import { autocannon } from './autocannon.ts';
 import { startProcess, stopProcess } from './processes.ts';
 import { workerBundle } from '../infra/package/wranglerBundle.ts';

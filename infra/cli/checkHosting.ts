@@ -1,6 +1,6 @@
 import { apps } from '../../apps/index.ts';
 import { hostedApps, selfProblem, type Env, type RouteConfigSnapshot } from '../../shared/index.ts';
-import { InvalidConfigError } from './errors.ts';
+import { InvalidConfigError } from '../kit/errors.ts';
 
 /**
  * Checks what a deployment would host before anything runs (SPEC 4): the repository's app

@@ -1,5 +1,5 @@
-import type { ExitCodeValue } from './exitCodes.ts';
-import type { CliIo } from './io.ts';
+import type { ExitCodeValue } from '../kit/exitCodes.ts';
+import type { CliIo } from '../kit/io.ts';
 
 /** One flag of a command, as parsed by `node:util` parseArgs and shown by `--help`. */
 export interface OptionSpec {

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.ts';
+import { UsageError } from '../kit/errors.ts';
 
 /** Which priority `flip` changes: the global one, or one app's. */
 export type FlipScope = { kind: 'global' } | { kind: 'app'; app: string };

@@ -6,8 +6,8 @@
 import type { RouteConfigSnapshot } from '../../shared/index.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 import type { ConfigVariable } from './configVariables.ts';
-import { CliError, StoreConflictError, UsageError } from './errors.ts';
-import { ExitCode } from './exitCodes.ts';
+import { CliError, StoreConflictError, UsageError } from '../kit/errors.ts';
+import { ExitCode } from '../kit/exitCodes.ts';
 import { parseDuration } from './parseDuration.ts';
 import { probeProviders, type ProbeResult, type ProbeTarget } from './probeProviders.ts';
 import type { ConfigStore } from './stores/configStore.ts';

@@ -1,5 +1,5 @@
 import type { Command } from './command.ts';
-import { DRILL_EXIT_CODES_HELP, EXIT_CODES_HELP, exitCodesHelp } from './exitCodes.ts';
+import { DRILL_EXIT_CODES_HELP, EXIT_CODES_HELP, exitCodesHelp } from '../kit/exitCodes.ts';
 
 /** The program name as users type it. */
 export const PROGRAM = 'hadoku-route';

@@ -1,6 +1,6 @@
 import { describeOrders, type RouteConfigSnapshot } from '../../shared/index.ts';
 import type { ConfigVariable } from './configVariables.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo } from '../kit/io.ts';
 import { storedBases } from './formatOrders.ts';
 import type { ConfigStore, TargetName } from './stores/configStore.ts';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigValidationError, parseConfig, type Env, type RouteConfigSnapshot } from '../../shared/index.ts';
 import { configVariables } from './configVariables.ts';
-import { InvalidConfigError } from './errors.ts';
+import { InvalidConfigError } from '../kit/errors.ts';
 
 /**
  * Reads a config file as text. A missing or unreadable file is invalid input (exit 1), named with

@@ -12,10 +12,10 @@ import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
 import { validateCommand } from './commands/validate.ts';
 import { didYouMeanHint } from './didYouMean.ts';
-import { CliError, UsageError } from './errors.ts';
-import { ExitCode } from './exitCodes.ts';
+import { CliError, UsageError } from '../kit/errors.ts';
+import { ExitCode } from '../kit/exitCodes.ts';
 import { formatHelp, formatOverview, PROGRAM } from './formatHelp.ts';
-import { processIo, type CliIo } from './io.ts';
+import { processIo, type CliIo } from '../kit/io.ts';
 import { jsonFailure } from './jsonOutput.ts';
 import { parseCommandArgs } from './parseCommandArgs.ts';
 

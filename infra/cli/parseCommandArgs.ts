@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command, ParsedArgs } from './command.ts';
 import { didYouMeanHint } from './didYouMean.ts';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../kit/errors.ts';
 
 /** Result of parsing a command line: either a request for help or the parsed values. */
 export type ParseOutcome = { help: true } | { help: false; args: ParsedArgs };

@@ -1,4 +1,4 @@
-import { StoreSetupError } from './errors.ts';
+import { StoreSetupError } from '../kit/errors.ts';
 import type { ConfigStore, StoredConfig } from './stores/configStore.ts';
 import { validateStoredText, type CheckedStoredConfig } from './validateStoredText.ts';
 

@@ -1,4 +1,4 @@
-import type { CliIo } from './io.ts';
+import type { CliIo } from '../kit/io.ts';
 
 /** Something that can be stopped. */
 export interface Closable {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { OptionSpec, ParsedArgs } from './command.ts';
-import { UsageError, StoreSetupError } from './errors.ts';
-import type { CliIo } from './io.ts';
+import { UsageError, StoreSetupError } from '../kit/errors.ts';
+import type { CliIo } from '../kit/io.ts';
 import type { ConfigStore, TargetName } from './stores/configStore.ts';
 import { TARGET_NAMES } from './stores/configStore.ts';
 import { FileStore } from './stores/fileStore.ts';

@@ -1,6 +1,6 @@
 import type { RouteConfigSnapshot } from '../../shared/index.ts';
 import { configVariables, type ConfigVariable } from './configVariables.ts';
-import { InvalidConfigError } from './errors.ts';
+import { InvalidConfigError } from '../kit/errors.ts';
 import { validateConfigText } from './loadConfigText.ts';
 
 /** A config, validated as the routers will see it. */

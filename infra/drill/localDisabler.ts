@@ -1,4 +1,4 @@
-import { findDevStack } from '../dev/devState.ts';
+import { findDevStack } from '../hosts/devState.ts';
 import type { Disabler, DisableContext } from './disabler.ts';
 import { localStackDisabler } from './localStackDisabler.ts';
 import { standinDisabler } from './standinDisabler.ts';

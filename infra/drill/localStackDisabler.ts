@@ -1,4 +1,4 @@
-import { findDevStack, type DevStackRef } from '../dev/devState.ts';
+import { findDevStack, type DevStackRef } from '../hosts/devState.ts';
 import type { Disabler, DisableContext } from './disabler.ts';
 import { DisablerFailedError, DisablerUnavailableError } from './errors.ts';
 import { connectionReason } from './routeInfo.ts';

@@ -6,7 +6,7 @@ import { connectionReason } from './routeInfo.ts';
 const RELISTEN_WAIT_MS = 10_000;
 
 /**
- * Disables a local stand-in provider (infra/dev/standin.ts) over its admin path
+ * Disables a local stand-in provider (infra/hosts/standin.ts) over its admin path
  * `POST /_standin/mode`: `refuse` (stops listening), `hang` (accepts, never answers) or `503`.
  *
  * A refusing stand-in cannot hear "ok" over HTTP, so `refuse` is sent with `for_ms` = the hold

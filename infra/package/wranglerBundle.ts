@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { WRANGLER_OFFLINE_ENV } from '../cli/wranglerOffline.ts';
+import { WRANGLER_OFFLINE_ENV } from '../hosts/wranglerOffline.ts';
 
 /** What {@link workerBundle} measured; `error` is set (and the sizes 0) when the build failed. */
 export interface WorkerBundle {

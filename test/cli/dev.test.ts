@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { devStateDir } from '../../infra/dev/devState.ts';
-import { CONFIG_STORES, STACKS } from '../../infra/dev/topology.ts';
+import { devStateDir } from '../../infra/hosts/devState.ts';
+import { CONFIG_STORES, STACKS } from '../../infra/hosts/topology.ts';
 import { freePort } from '../support/ports.ts';
 import { answers, cliEnv, runCli, startCli, tempDir, writeFixture } from './cliProcess.ts';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StoreConflictError } from '../../infra/cli/errors.ts';
+import { StoreConflictError } from '../../infra/kit/errors.ts';
 import { FileStore } from '../../infra/cli/stores/fileStore.ts';
 import { tempDir } from './cliProcess.ts';
 

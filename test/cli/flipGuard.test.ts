@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSsmServer } from '../../infra/dev/ssmServer.ts';
-import { startTopology, type Topology } from '../../infra/dev/topology.ts';
+import { startSsmServer } from '../../infra/hosts/ssmServer.ts';
+import { startTopology, type Topology } from '../../infra/hosts/topology.ts';
 import { freePort } from '../support/ports.ts';
 import { cliEnv, runCli, startCli, tempDir, writeFixture } from './cliProcess.ts';
 

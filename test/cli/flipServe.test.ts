@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStandin, type Standin } from '../../infra/dev/standin.ts';
+import { startStandin, type Standin } from '../../infra/hosts/standin.ts';
 import { freePort } from '../support/ports.ts';
 import { cliEnv, runCli, startCli, tempDir, writeFixture } from './cliProcess.ts';
 
 // The Worker runtime resolves its files against the working directory: run from the repo root.
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // The flips use --no-probe: these tests time propagation, not the guard (flipGuard.test.ts).
-const available = (runtime: string) => runtime === 'express' || existsSync(`${REPO}infra/cli/runtimes/${runtime}.ts`);
+const available = (runtime: string) => runtime === 'express' || existsSync(`${REPO}infra/hosts/${runtime}.ts`);
 
 /** Polls (bounded, ~10 s) until the router answers from `expected`; returns the last source seen. */
 async function pollBackendSource(url: string, expected: string): Promise<string | null> {

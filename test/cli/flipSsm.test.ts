@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSsmServer, type SsmServer } from '../../infra/dev/ssmServer.ts';
+import { startSsmServer, type SsmServer } from '../../infra/hosts/ssmServer.ts';
 import { cliEnv, runCli, tempDir, writeFixture } from './cliProcess.ts';
 
 const NAME = '/hadoku-route/route-config';

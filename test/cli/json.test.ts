@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSsmServer, type SsmServer } from '../../infra/dev/ssmServer.ts';
+import { startSsmServer, type SsmServer } from '../../infra/hosts/ssmServer.ts';
 import { cliEnv, runCli, tempDir, writeFixture } from './cliProcess.ts';
 
 // Each --json document has a documented shape (README, "The hadoku-route CLI"): these tests pin

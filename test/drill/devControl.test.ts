@@ -3,9 +3,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevControl, type DevControl } from '../../infra/dev/devControl.ts';
-import { findDevStack, type DevState } from '../../infra/dev/devState.ts';
-import type { LocalStack } from '../../infra/dev/localStack.ts';
+import { startDevControl, type DevControl } from '../../infra/hosts/devControl.ts';
+import { findDevStack, type DevState } from '../../infra/hosts/devState.ts';
+import type { LocalStack } from '../../infra/hosts/localStack.ts';
 
 // The control endpoint `dev` serves so that `drill --disable N` can drain a local stack, with
 // stacks that only record what they were told (the real restarts run in test/cli/drill.test.ts).

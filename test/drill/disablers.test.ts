@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTopology, type Topology } from '../../infra/dev/topology.ts';
+import { startTopology, type Topology } from '../../infra/hosts/topology.ts';
 import { DisablerFailedError, DRAIN_COMMANDS, commandDisabler, manualDisabler, runDrill } from '../../infra/drill/index.ts';
 import { DRILL, ROUTER_SETTINGS, writeDrillConfig } from './drillFixture.ts';
 

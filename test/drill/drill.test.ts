@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../shared/index.ts';
-import { startTopology, type Topology } from '../../infra/dev/topology.ts';
+import { startTopology, type Topology } from '../../infra/hosts/topology.ts';
 import {
   DrillInputError,
   InvalidRouterUrlError,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTopology, type Topology } from '../../infra/dev/topology.ts';
+import { startTopology, type Topology } from '../../infra/hosts/topology.ts';
 import { liveView } from '../../infra/drill/index.ts';
 
 // Issue 17: with provider 2 hanging (timeout_ms 2500), the live view used to print "down: no

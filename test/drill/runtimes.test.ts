@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTopology, type Topology } from '../../infra/dev/topology.ts';
+import { startTopology, type Topology } from '../../infra/hosts/topology.ts';
 import { formatDrillReport, runDrill, standinDisabler, type DrillMode } from '../../infra/drill/index.ts';
 import { DRILL, ROUTER_SETTINGS, writeDrillConfig } from './drillFixture.ts';
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildWorkerBundle } from '../../infra/cli/runtimes/workerBundle.ts';
+import { buildWorkerBundle } from '../../infra/hosts/workerBundle.ts';
 import { REPO_ROOT } from './stackFixture.ts';
 
 const run = promisify(execFile);
@@ -109,7 +109,7 @@ describe('Worker build (wrangler deploy --dry-run --env prod)', () => {
   });
 });
 
-/** The Worker as `serve` and the figures bundle it (infra/cli/runtimes/workerBundle.ts), with or without the apps. */
+/** The Worker as `serve` and the figures bundle it (infra/hosts/workerBundle.ts), with or without the apps. */
 async function esbuildWorker(withoutApps: boolean): Promise<Buffer> {
   return Buffer.from(await buildWorkerBundle({ withoutApps }), 'utf8');
 }

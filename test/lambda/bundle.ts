@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildLambdaBundle, type LambdaBundle } from '../../functions/lambda/bundling.ts';
 import type * as HandlerModule from '../../functions/lambda/handler.ts';
-export { setProcessEnv } from '../../infra/dev/setProcessEnv.ts';
+export { setProcessEnv } from '../../infra/hosts/setProcessEnv.ts';
 
 /** The bundle `cdk deploy` ships, built into a temp dir and imported. */
 export interface ImportedBundle {

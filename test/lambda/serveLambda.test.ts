@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveLambda } from '../../infra/cli/runtimes/lambda.ts';
+import { serveLambda } from '../../infra/hosts/lambda.ts';
 import { startUpstream, type Upstream } from './upstream.ts';
 
 // `hadoku-route serve --runtime lambda`: the bundled handler behind the local Function URL shim,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { startSsmServer, type SsmServer } from '../../infra/dev/ssmServer.ts';
+import { startSsmServer, type SsmServer } from '../../infra/hosts/ssmServer.ts';
 import { importBundle, OFFLINE_AWS_ENV, setProcessEnv, type ImportedBundle } from './bundle.ts';
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { createSecretEnv } from '../../functions/lambda/secretEnv.ts';

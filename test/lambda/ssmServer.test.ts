@@ -7,7 +7,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSsmServer, type SsmServer } from '../../infra/dev/ssmServer.ts';
+import { startSsmServer, type SsmServer } from '../../infra/hosts/ssmServer.ts';
 import { OFFLINE_AWS_ENV } from './bundle.ts';
 
 // The SSM-protocol stand-in, spoken to by the real SDK client (as the handler and the flip CLI do).

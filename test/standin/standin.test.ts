@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStandin, StandinError, type Standin } from '../../infra/dev/standin.ts';
+import { startStandin, StandinError, type Standin } from '../../infra/hosts/standin.ts';
 import { freePort } from '../support/ports.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -122,11 +122,11 @@ describe('Function: startStandin', () => {
   });
 });
 
-describe('Script: node infra/dev/standin.ts', () => {
+describe('Script: node infra/hosts/standin.ts', () => {
   it('listens on --port, answers as --id, and exits 0 on SIGTERM', async () => {
     // Prepare
     const port = await freePort();
-    const child = spawn(process.execPath, ['infra/dev/standin.ts', '--id', '9', '--port', String(port)], {
+    const child = spawn(process.execPath, ['infra/hosts/standin.ts', '--id', '9', '--port', String(port)], {
       cwd: repoRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSsmServer, type SsmServer } from '../../infra/dev/ssmServer.ts';
+import { startSsmServer, type SsmServer } from '../../infra/hosts/ssmServer.ts';
 import { createWorkspace, runStepScript, type Workspace } from './runStep.ts';
 import { repoRoot, runScript } from './workflowFiles.ts';
 

@@ -1,11 +1,11 @@
 import { configWarnings } from '../../../shared/index.ts';
 import type { Command } from '../command.ts';
 import { flipScope, serializeConfig, setPriority } from '../editConfigText.ts';
-import { CliError, UsageError } from '../errors.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { CliError, UsageError } from '../../kit/errors.ts';
+import { ExitCode } from '../../kit/exitCodes.ts';
 import { checkRouters, GUARD_OPTIONS, probeNewOrder, probeTargets, readGuardFlags, watchThenRollBack } from '../flipGuard.ts';
 import { formatOrderChanges } from '../formatOrders.ts';
-import type { CliIo } from '../io.ts';
+import type { CliIo } from '../../kit/io.ts';
 import { jsonOrderChanges, jsonStore, jsonVariables, printJson, type JsonWriteResult } from '../jsonOutput.ts';
 import { readExisting, tryValidateStored } from '../readStored.ts';
 import { checkTargetFlags, confirmWrite, openStore, STORE_OPTIONS, WRITE_OPTIONS } from '../storeOptions.ts';

@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
-import { StoreSetupError, UsageError } from '../errors.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { StoreSetupError, UsageError } from '../../kit/errors.ts';
+import { ExitCode } from '../../kit/exitCodes.ts';
 import { jsonOrders, jsonStore, printJson, type JsonOrder } from '../jsonOutput.ts';
 import { openStore, STORE_OPTIONS } from '../storeOptions.ts';
 import { STRICT_OPTION } from '../strictOption.ts';

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { configWarnings } from '../../../shared/index.ts';
 import type { Command } from '../command.ts';
-import { UsageError } from '../errors.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { UsageError } from '../../kit/errors.ts';
+import { ExitCode } from '../../kit/exitCodes.ts';
 import { formatOrderChanges } from '../formatOrders.ts';
 import { jsonOrderChanges, jsonStore, jsonVariables, printJson, type JsonWriteResult } from '../jsonOutput.ts';
 import { readConfigFile } from '../loadConfigText.ts';

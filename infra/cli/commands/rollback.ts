@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
-import { StoreSetupError, UsageError } from '../errors.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { StoreSetupError, UsageError } from '../../kit/errors.ts';
+import { ExitCode } from '../../kit/exitCodes.ts';
 import { formatOrderChanges } from '../formatOrders.ts';
 import { jsonOrderChanges, jsonStore, jsonVariables, printJson, type JsonWriteResult } from '../jsonOutput.ts';
 import { tryValidateStored } from '../readStored.ts';

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { routeConfigJsonSchema } from '../../../shared/index.ts';
 import type { Command } from '../command.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { ExitCode } from '../../kit/exitCodes.ts';
 
 /** File name editors find the schema under (`"$schema": "./route-config.schema.json"`). */
 export const SCHEMA_FILE = 'route-config.schema.json';

@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import type { RouteConfigSnapshot } from '../../../shared/index.ts';
 import { checkHosting } from '../checkHosting.ts';
 import type { Command } from '../command.ts';
-import { UsageError } from '../errors.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { UsageError } from '../../kit/errors.ts';
+import { ExitCode } from '../../kit/exitCodes.ts';
 import { readConfigFile, validateConfigText } from '../loadConfigText.ts';
 import { portValue } from '../parseCommandArgs.ts';
-import { RUNTIME_NAMES, type RuntimeName } from '../runtimes/types.ts';
-import { startRuntime } from '../startRuntime.ts';
+import { RUNTIME_NAMES, type RuntimeName } from '../../hosts/types.ts';
+import { startRuntime } from '../../hosts/startRuntime.ts';
 import { stopWithin } from '../stopWithin.ts';
 
 /** `hadoku-route serve`: one router runtime on loopback over a config file. */

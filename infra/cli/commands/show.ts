@@ -1,7 +1,7 @@
 import { configWarnings } from '../../../shared/index.ts';
 import type { Command } from '../command.ts';
-import { UsageError } from '../errors.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { UsageError } from '../../kit/errors.ts';
+import { ExitCode } from '../../kit/exitCodes.ts';
 import { formatOrders, formatProviders, formatVariables } from '../formatOrders.ts';
 import { jsonOrders, jsonProviders, jsonStore, jsonVariables, printJson } from '../jsonOutput.ts';
 import { readExisting } from '../readStored.ts';

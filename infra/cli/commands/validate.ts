@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { appPriorityEnvName, configWarnings } from '../../../shared/index.ts';
 import { checkHosting } from '../checkHosting.ts';
 import type { Command } from '../command.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { ExitCode } from '../../kit/exitCodes.ts';
 import { formatOrders, formatProviders, formatVariables } from '../formatOrders.ts';
 import { jsonOrders, jsonProviders, jsonVariables, printJson } from '../jsonOutput.ts';
 import { readConfigFile } from '../loadConfigText.ts';

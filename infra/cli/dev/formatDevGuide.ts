@@ -1,5 +1,5 @@
 import { describeOrders, type RouteConfigSnapshot } from '../../../shared/index.ts';
-import type { Topology } from '../../dev/topology.ts';
+import type { Topology } from '../../hosts/topology.ts';
 
 /** What the guide needs of the running topology. */
 export type GuideTopology = Pick<Topology, 'kind' | 'routers' | 'providerUrls'>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { contentVersion } from '../../../shared/index.ts';
-import { StoreConflictError, StoreUnavailableError } from '../errors.ts';
+import { StoreConflictError, StoreUnavailableError } from '../../kit/errors.ts';
 import type { ConfigStore, StoredConfig } from './configStore.ts';
 
 /**

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contentVersion, KV_CONFIG } from '../../../shared/index.ts';
-import { StoreConflictError, StoreSetupError, StoreUnavailableError } from '../errors.ts';
+import { StoreConflictError, StoreSetupError, StoreUnavailableError } from '../../kit/errors.ts';
 import type { ConfigStore, StoredConfig } from './configStore.ts';
-import { WRANGLER_OFFLINE_ENV } from '../wranglerOffline.ts';
+import { WRANGLER_OFFLINE_ENV } from '../../hosts/wranglerOffline.ts';
 
 /** KV binding and key the Worker reads its config from (SPEC 7). */
 export const KV_BINDING = KV_CONFIG.binding;

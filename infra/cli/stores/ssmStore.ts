@@ -6,7 +6,7 @@ import {
   type ParameterHistory,
 } from '@aws-sdk/client-ssm';
 import { SSM_STANDARD_MAX_BYTES } from '../../../shared/index.ts';
-import { InvalidConfigError, StoreConflictError, StoreSetupError, StoreUnavailableError } from '../errors.ts';
+import { InvalidConfigError, StoreConflictError, StoreSetupError, StoreUnavailableError } from '../../kit/errors.ts';
 import type { ConfigStore, StoredConfig, StoredVersion } from './configStore.ts';
 
 /** Options of {@link SsmStore}. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KV_CONFIG, parseConfig } from '../../../shared/index.ts';
+import { KV_CONFIG, parseConfig } from '../../shared/index.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
 import { buildWorkerBundle } from './workerBundle.ts';
 

@@ -9,9 +9,9 @@
  * that fail on demand, and pure routers in front of them.
  */
 import { createServer } from 'node:net';
-import { startRuntime } from '../cli/startRuntime.ts';
-import { isPortFree, startOnFreePort } from '../cli/ports.ts';
-import type { RunningServer, RuntimeName, ServeOptions } from '../cli/runtimes/types.ts';
+import { startRuntime } from './startRuntime.ts';
+import { isPortFree, startOnFreePort } from './ports.ts';
+import type { RunningServer, RuntimeName, ServeOptions } from './types.ts';
 import { startLocalStack, type LocalStack, type StackSpec } from './localStack.ts';
 import { startStandin, type Standin } from './standin.ts';
 

@@ -4,7 +4,7 @@
  * (answer 503, hang, or refuse connections) so the router in front of it can be watched falling
  * over.
  *
- * Run as a script: `node infra/dev/standin.ts --id 1 --port 4001 [--host 127.0.0.1]`; typing
+ * Run as a script: `node infra/hosts/standin.ts --id 1 --port 4001 [--host 127.0.0.1]`; typing
  * `ok`, `503`, `hang` or `refuse` on its stdin switches the mode too.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -200,7 +200,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
   return standin;
 }
 
-/** `node infra/dev/standin.ts --id 1 --port 4001`: runs one stand-in until SIGINT/SIGTERM. */
+/** `node infra/hosts/standin.ts --id 1 --port 4001`: runs one stand-in until SIGINT/SIGTERM. */
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,

@@ -9,16 +9,16 @@ import { pathToFileURL } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
-import { buildLambdaBundle } from '../../../functions/lambda/bundling.ts';
-import { SERVICE_NAME } from '../../../functions/lambda/metricNames.ts';
-import { listeningOrigin } from '../../../functions/express/toRequest.ts';
-import { ssmParameterName } from '../../lib/stageNames.ts';
-import type * as HandlerModule from '../../../functions/lambda/handler.ts';
-import { parseConfig } from '../../../shared/index.ts';
-import { startSsmServer } from '../../dev/ssmServer.ts';
-import { probeUrl, waitUntilAnswers } from '../waitUntilAnswers.ts';
+import { buildLambdaBundle } from '../../functions/lambda/bundling.ts';
+import { SERVICE_NAME } from '../../functions/lambda/metricNames.ts';
+import { listeningOrigin } from '../../functions/express/toRequest.ts';
+import { ssmParameterName } from '../lib/stageNames.ts';
+import type * as HandlerModule from '../../functions/lambda/handler.ts';
+import { parseConfig } from '../../shared/index.ts';
+import { startSsmServer } from './ssmServer.ts';
+import { probeUrl, waitUntilAnswers } from './waitUntilAnswers.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
-import { setProcessEnv } from '../../dev/setProcessEnv.ts';
+import { setProcessEnv } from './setProcessEnv.ts';
 
 /** Name of the stand-in SSM parameter (the deployed stack's default name). */
 const PARAMETER_NAME = ssmParameterName('local');

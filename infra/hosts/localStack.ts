@@ -1,5 +1,5 @@
-import { startRuntime } from '../cli/startRuntime.ts';
-import type { RunningServer, RuntimeName, ServeOptions } from '../cli/runtimes/types.ts';
+import { startRuntime } from './startRuntime.ts';
+import type { RunningServer, RuntimeName, ServeOptions } from './types.ts';
 
 /** How long a stack being restarted lets its requests in flight finish. */
 const RESTART_GRACE_MS = 1000;

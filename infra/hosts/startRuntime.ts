@@ -1,7 +1,7 @@
 import { ConfigValidationError } from '../../shared/index.ts';
-import { CliError, InvalidConfigError, UsageError } from './errors.ts';
-import { loadRuntime } from './runtimes/loadRuntime.ts';
-import type { RunningServer, RuntimeName, ServeOptions } from './runtimes/types.ts';
+import { CliError, InvalidConfigError, UsageError } from '../kit/errors.ts';
+import { loadRuntime } from './loadRuntime.ts';
+import type { RunningServer, RuntimeName, ServeOptions } from './types.ts';
 import { probeUrl, waitUntilAnswers } from './waitUntilAnswers.ts';
 
 /**

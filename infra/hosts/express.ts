@@ -1,5 +1,5 @@
-import { apps } from '../../../apps/index.ts';
-import { startExpressRouter } from '../../../functions/express/server.ts';
+import { apps } from '../../apps/index.ts';
+import { startExpressRouter } from '../../functions/express/server.ts';
 import type { ServeRuntime } from './types.ts';
 
 /**
