@@ -38,6 +38,23 @@ export const STALE_IF_ERROR_SECONDS = 600;
 /** The Worker's KV binding and the key the routing config is stored under (SPEC 7). */
 export const KV_CONFIG = { binding: 'SETTINGS', key: 'route-config' } as const;
 
+/**
+ * The shared health document (written by a scheduled prober, read by every router beside its
+ * config): where it lives, how often it is written, and when it is too old to trust.
+ */
+export const HEALTH_DOC = {
+  /** KV key beside {@link KV_CONFIG}'s `key`, in the same namespace. */
+  kvKey: 'route-health',
+  /** Last segment of the SSM parameter beside the config: `/hadoku-route/<stage>/route-health`. */
+  ssmName: 'route-health',
+  /** Path every provider is probed on (each deployment is a router and answers it). */
+  probePath: '/_router/health',
+  /** How often the probers run (Worker Cron, EventBridge, the local prober). */
+  intervalS: 60,
+  /** A document older than this many intervals is stale and ignored. */
+  staleIntervals: 3,
+} as const;
+
 /** SSM Standard tier limit: a larger config is valid, but `validate` warns. */
 export const SSM_STANDARD_MAX_BYTES = 4096;
 

@@ -21,7 +21,7 @@ export { isDraining } from './isDraining.ts';
 export { checkAppRegistry, hostedApps } from './hostedApps.ts';
 export { selfProblem } from './selfProblem.ts';
 export { appAttempt, type AppFailureSink } from './appAttempt.ts';
-export { DEFAULTS, KV_CONFIG, STALE_IF_ERROR_SECONDS, SSM_STANDARD_MAX_BYTES } from './defaults.ts';
+export { DEFAULTS, HEALTH_DOC, KV_CONFIG, STALE_IF_ERROR_SECONDS, SSM_STANDARD_MAX_BYTES } from './defaults.ts';
 export {
   ConfigError,
   ConfigValidationError,
@@ -38,3 +38,5 @@ export { statusRoute } from './statusRoute.ts';
 export { StatusFeed } from './statusFeed.ts';
 export { RecentRequests, MAX_RECENT_PATH, type RecentRequest } from './recentRequests.ts';
 export { ProviderTallies, answeringAttempt, type ProviderTally } from './providerTallies.ts';
+export { readHealthDocument, type HealthDocument, type HealthAdvice, type ProviderHealth } from './healthDocument.ts';
+export { probeHealth, type ProbeHealthOptions } from './probeHealth.ts';
