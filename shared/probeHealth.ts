@@ -15,6 +15,11 @@ export interface ProbeHealthOptions {
   intervalS?: number;
   /** @default Date.now */
   now?: () => number;
+  /**
+   * This deployment, reported from the inside rather than probed: a Worker's fetch to its own zone
+   * does not reach the Worker, and a Lambda calling its own URL would invoke itself.
+   */
+  self?: { id: string; draining: boolean };
 }
 
 /**
@@ -31,9 +36,10 @@ export async function probeHealth(config: RouteConfigSnapshot, opts: ProbeHealth
   const now = opts.now ?? Date.now;
   const timeoutMs = opts.timeoutMs ?? config.unlisted.timeoutMs;
   const entries = await Promise.all(
-    [...config.providers.values()].map(
-      async ({ id, base }) => [id, await probeOne(`${base}${HEALTH_DOC.probePath}`, opts.fetch, timeoutMs, now)] as const,
-    ),
+    [...config.providers.values()].map(async ({ id, base }) => {
+      if (id === opts.self?.id) return [id, opts.self.draining ? { ...SELF_UP, up: false, reason: 'draining' } : SELF_UP] as const;
+      return [id, await probeOne(`${base}${HEALTH_DOC.probePath}`, opts.fetch, timeoutMs, now)] as const;
+    }),
   );
   return {
     version: 1,
@@ -43,6 +49,8 @@ export async function probeHealth(config: RouteConfigSnapshot, opts: ProbeHealth
     providers: Object.fromEntries(entries),
   };
 }
+
+const SELF_UP: ProviderHealth = { up: true, status: null, ms: 0 };
 
 async function probeOne(url: string, send: UpstreamFetch, timeoutMs: number, now: () => number): Promise<ProviderHealth> {
   const started = now();

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent, ScheduledEvent } from 'aws-lambda';
 import { createRouter, hostedApps, isDraining, type AppRegistry, type Env, type UpstreamFetch } from '../../shared/index.ts';
 import { createHttpTransport } from '../node/httpTransport.ts';
 import { apps } from '../../apps/index.ts';
@@ -14,14 +14,24 @@ import { InvalidEventError } from './errors.ts';
 import { createLambdaConfigManager, ssmTimeoutMs } from './lambdaConfig.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './metricNames.ts';
 import { createConfigLogSink, createRequestLogSink } from './observability.ts';
+import { isScheduledEvent, scheduledProbe, type ScheduledProbeSummary } from './scheduledProbe.ts';
 import { settleBufferedAnswer } from './settleBufferedAnswer.ts';
 import { createSsmClient } from './ssmClient.ts';
 
 /** A Function URL (payload v2, BUFFERED) handler. */
 export type FunctionUrlHandler = (event: LambdaFunctionURLEvent, context?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** An EventBridge schedule's handler: one health probe round into SSM (`ROUTE_HEALTH_PARAM`). Never throws. */
+export type ScheduledProbeHandler = (event: ScheduledEvent, context?: Context) => Promise<ScheduledProbeSummary>;
+
+/**
+ * The function's handler: Function URL requests and the schedule's probe rounds. The Function URL
+ * signature comes last, so `Parameters<>` and `ReturnType<>` see it.
+ */
+export type RouterHandler = ScheduledProbeHandler & FunctionUrlHandler;
+
 /** What {@link createHandler} returns: the handler, plus a way to release its sockets. */
-export type ClosableHandler = FunctionUrlHandler & {
+export type ClosableHandler = RouterHandler & {
   /** Closes upstream keep-alive sockets and the SSM client (local serving, tests; Lambda never calls it). */
   close(): void;
 };
@@ -117,7 +127,14 @@ export function createHandler(options: HandlerOptions = {}): ClosableHandler {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
-  return Object.assign(handle, {
+  const selfId = env.ROUTE_SELF?.trim();
+  const self = selfId ? { id: selfId, draining: isDraining(env) } : undefined;
+  // The EventBridge rule invokes the same function: a probe round with this environment's config and transport.
+  const dispatch = (event: LambdaFunctionURLEvent | ScheduledEvent, context?: Context) =>
+    isScheduledEvent(event)
+      ? scheduledProbe({ config, ssm, fetch: transport, parameterName: env.ROUTE_HEALTH_PARAM, logger, self })
+      : handle(event, context);
+  return Object.assign(dispatch as RouterHandler, {
     close() {
       (transport as Partial<{ close(): void }>).close?.();
       if (!options.ssm) ssm.destroy();
@@ -137,4 +154,4 @@ export { apps };
  * configured from `process.env` and the config baked at build time, hosting its own copy of the
  * repository's apps (`ROUTE_APPS` narrows them).
  */
-export const handler: FunctionUrlHandler = createHandler({ apps });
+export const handler: RouterHandler = createHandler({ apps });

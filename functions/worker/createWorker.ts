@@ -8,11 +8,13 @@ import {
   type EdgeCache,
   type Env,
   type Router,
+  type UpstreamFetch,
 } from '../../shared/index.ts';
 import { CacheApiStore } from './cacheApiStore.ts';
 import { createFetchTransport } from './fetchTransport.ts';
 import { createKvConfigReader } from './kvConfigReader.ts';
 import { refuseBadHost } from './refuseBadHost.ts';
+import { scheduledProbe } from './scheduledProbe.ts';
 import type { WorkerEnv } from './workerEnv.ts';
 
 /** Seconds an isolate keeps the KV config when `ROUTE_CONFIG_MAX_AGE` is unset or not a number. */
@@ -39,6 +41,17 @@ export interface CreateWorkerOptions {
 /** The module Worker's handler: `export default createWorker(...)`. */
 export interface RouterWorker {
   fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response>;
+  /** The Cron Trigger (`[triggers] crons` in wrangler.toml): one health probe round into KV. Never throws. */
+  scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void>;
+}
+
+/** What an isolate keeps between events: the router and the config owner and transport it shares with the prober. */
+interface Isolate {
+  router: Router;
+  config: ConfigManager;
+  transport: UpstreamFetch;
+  /** This deployment, for the probe round: reported from the inside. */
+  self: { id: string; draining: boolean } | undefined;
 }
 
 /**
@@ -47,7 +60,9 @@ export interface RouterWorker {
  * The router (config memo, breakers) is created on the first request and kept in the closure,
  * that is once per isolate when the handler lives in module scope: a busy isolate therefore reads
  * KV at most once per `ROUTE_CONFIG_MAX_AGE` instead of on every request. Paths the router does
- * not own go to the `STATIC` assets binding.
+ * not own go to the `STATIC` assets binding. The Cron Trigger's `scheduled` event probes every
+ * provider with the same config owner and transport and writes the shared health document to KV
+ * beside the config (see `scheduledProbe.ts`).
  *
  * @example
  * import baked from '../../route-config.json';
@@ -56,23 +71,37 @@ export interface RouterWorker {
 export function createWorker(options: CreateWorkerOptions = {}): RouterWorker {
   // At module evaluation, so a bad registry entry fails the upload (and every local start) by name.
   checkAppRegistry(options.apps ?? {});
-  let router: Router | undefined;
+  let isolate: Isolate | undefined;
   return {
     async fetch(request, env, ctx) {
       const badHost = refuseBadHost(request);
       if (badHost) return badHost;
       // Vars and secrets only change with a new deployment (new isolates): the first env is the env.
-      router ??= buildRouter(env, options);
-      const response = await router.handle(request, {
+      isolate ??= buildIsolate(env, options);
+      const response = await isolate.router.handle(request, {
         clientAddress: request.headers.get('cf-connecting-ip') ?? undefined,
         waitUntil: (promise) => ctx.waitUntil(promise),
       });
       return response ?? env.STATIC.fetch(request);
     },
+    async scheduled(_controller, env) {
+      isolate ??= buildIsolate(env, options);
+      // Awaited, not waitUntil: the round is the whole event, and its end is the cron's outcome.
+      await scheduledProbe({
+        config: isolate.config,
+        fetch: isolate.transport,
+        kv: env.SETTINGS,
+        log,
+        now: options.now,
+        self: isolate.self,
+      });
+    },
   };
 }
 
-function buildRouter(env: WorkerEnv, options: CreateWorkerOptions): Router {
+const log = (line: Record<string, unknown>): void => console.log(JSON.stringify(line));
+
+function buildIsolate(env: WorkerEnv, options: CreateWorkerOptions): Isolate {
   const vars = stringVars(env);
   const config = new ConfigManager({
     source: 'kv',
@@ -81,11 +110,12 @@ function buildRouter(env: WorkerEnv, options: CreateWorkerOptions): Router {
     maxAgeMs: configMaxAgeSeconds(vars.ROUTE_CONFIG_MAX_AGE) * 1000,
     baked: options.baked,
     now: options.now,
-    log: (line) => console.log(JSON.stringify(line)),
+    log,
   });
-  return createRouter({
+  const transport = createFetchTransport(options.fetch);
+  const router = createRouter({
     config,
-    fetch: createFetchTransport(options.fetch),
+    fetch: transport,
     cache: options.cache ?? new CacheApiStore(),
     self: vars.ROUTE_SELF || undefined,
     apps: hostedApps(options.apps ?? {}, vars),
@@ -94,6 +124,8 @@ function buildRouter(env: WorkerEnv, options: CreateWorkerOptions): Router {
     drain: isDraining(vars),
     wallNow: options.now,
   });
+  const self = vars.ROUTE_SELF ? { id: vars.ROUTE_SELF, draining: isDraining(vars) } : undefined;
+  return { router, config, transport, self };
 }
 
 /** Vars and secrets are strings; bindings (KV, assets) are objects and stay out of `${VAR}`. */

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { LAMBDA_ENTRY, lambdaBundling } from '../../functions/lambda/bundling.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/lambda/metricNames.ts';
 import { InvalidInputError } from './errors.ts';
+import { HealthSchedule } from './healthSchedule.ts';
 import { checkRouteConfig } from './routeConfigFile.ts';
 import { createRouterAlarms, type RouterAlarms } from './routerAlarms.ts';
 
@@ -117,6 +118,14 @@ export interface RouterFunctionProps {
   readonly parameterName?: string;
 
   /**
+   * Name of the SSM String parameter holding the shared health document (`ROUTE_HEALTH_PARAM`),
+   * written by the function every minute on an EventBridge schedule (see {@link HealthSchedule}).
+   *
+   * @default '/hadoku-route/route-health'
+   */
+  readonly healthParameterName?: string;
+
+  /**
    * How long each function environment caches the parameter before reading SSM again
    * (`ROUTE_CONFIG_MAX_AGE`, whole seconds).
    *
@@ -172,7 +181,8 @@ export interface RouterFunctionProps {
 /**
  * The Lambda twin of the router (provider 3): a Node.js 24 ARM64 function behind a Function URL,
  * reading its routing config from an SSM parameter it alone may read, with log retention and
- * alarms on function errors and on requests where every provider failed.
+ * alarms on function errors and on requests where every provider failed. Every minute an
+ * EventBridge rule has it probe every provider into a second parameter, the shared health document.
  *
  * @example
  * const router = new RouterFunction(stack, 'Router', {
@@ -190,6 +200,8 @@ export class RouterFunction extends Construct {
   readonly url: string;
   /** The SSM parameter holding the route config. */
   readonly parameter: ssm.StringParameter;
+  /** The shared health document's parameter and the schedule that writes it. */
+  readonly health: HealthSchedule;
   /** The function's log group. */
   readonly logGroup: logs.LogGroup;
   /** In alarm when the function itself fails (throws, times out, runs out of memory). */
@@ -218,7 +230,8 @@ export class RouterFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: settings.logRetention, logGroupName: props.logGroupName });
 
     // A role of our own instead of AWSLambdaBasicExecutionRole: the function may write to its one
-    // log group and read its one parameter, nothing else (no logs:CreateLogGroup on "*").
+    // log group, read its config parameter and read/put its health parameter (HealthSchedule),
+    // nothing else (no logs:CreateLogGroup on "*").
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'hadoku-route router function',
@@ -264,6 +277,8 @@ export class RouterFunction extends Construct {
       ssm.StringParameter.fromSecureStringParameterAttributes(this, `Secret${variable}`, { parameterName }).grantRead(this.function);
     }
 
+    this.health = new HealthSchedule(this, 'Health', { function: this.function, parameterName: settings.healthParameterName });
+
     this.functionUrl = this.function.addFunctionUrl({
       authType: settings.authType,
       invokeMode: lambda.InvokeMode.BUFFERED,
@@ -299,6 +314,7 @@ interface Settings {
   readonly self?: string;
   readonly authType: lambda.FunctionUrlAuthType;
   readonly parameterName: string;
+  readonly healthParameterName: string;
   readonly configMaxAgeSeconds: number;
   readonly timeout: Duration;
   readonly memorySize: number;
@@ -350,6 +366,18 @@ function validate(props: RouterFunctionProps): Settings {
     );
   }
 
+  const healthParameterName = props.healthParameterName ?? '/hadoku-route/route-health';
+  if (!Token.isUnresolved(healthParameterName) && !isParameterName(healthParameterName)) {
+    throw new InvalidInputError(
+      'healthParameterName',
+      `"${healthParameterName}" is not a valid SSM parameter name (letters, digits, _ . - /; not starting with aws or ssm)`,
+    );
+  }
+  // The prober would overwrite the routing config with a health document every minute.
+  if (healthParameterName === parameterName) {
+    throw new InvalidInputError('healthParameterName', `must differ from parameterName ("${parameterName}")`);
+  }
+
   const configMaxAgeMs = (props.configMaxAge ?? Duration.seconds(10)).toMilliseconds();
   if (configMaxAgeMs % 1000 !== 0 || configMaxAgeMs < 1000) {
     throw new InvalidInputError('configMaxAge', `expected whole seconds >= 1, got ${configMaxAgeMs} ms`);
@@ -390,6 +418,7 @@ function validate(props: RouterFunctionProps): Settings {
     self: props.self,
     authType: props.authType ?? lambda.FunctionUrlAuthType.NONE,
     parameterName,
+    healthParameterName,
     configMaxAgeSeconds,
     timeout,
     memorySize,

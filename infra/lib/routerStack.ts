@@ -10,7 +10,7 @@ import { PROVIDER_BASE_VARIABLES, readDeployInputs, readVariables, type DeployIn
 import { InvalidInputError, MissingVariableError } from './errors.ts';
 import { RouterFunction } from './routerFunction.ts';
 import { authVariableNames, configVariableNames, readRouteConfigFile } from './routeConfigFile.ts';
-import { secretParameterName, ssmParameterName, stageResourceName } from './stageNames.ts';
+import { healthParameterName, secretParameterName, ssmParameterName, stageResourceName } from './stageNames.ts';
 
 /** Props of {@link RouterStack}. */
 export interface RouterStackProps extends StackProps {
@@ -48,7 +48,7 @@ export interface RouterStackProps extends StackProps {
  * The deployable unit of the Lambda twin, one per stage: a {@link RouterFunction} built from the
  * repository's route config and the deploy-time context (see `deployInputs.ts`), its alarms
  * reporting to an encrypted SNS topic, every resource tagged `app` and `stage`, with the outputs
- * `FunctionUrl`, `ParameterName` and `AlarmTopicArn`.
+ * `FunctionUrl`, `ParameterName`, `HealthParameterName` and `AlarmTopicArn`.
  *
  * @example
  * new RouterStack(app, stackId('prod'), { stage: 'prod' });
@@ -91,6 +91,7 @@ export class RouterStack extends Stack {
       authType: inputs.auth === 'AWS_IAM' ? lambda.FunctionUrlAuthType.AWS_IAM : lambda.FunctionUrlAuthType.NONE,
       configMaxAge: inputs.configMaxAgeSeconds === undefined ? undefined : Duration.seconds(inputs.configMaxAgeSeconds),
       parameterName: ssmParameterName(stage),
+      healthParameterName: healthParameterName(stage),
       logGroupName: `/hadoku-route/${stage}/router`,
       alarmNamePrefix: stageResourceName(stage, 'router'),
       alarmActions: [topic.action],
@@ -108,6 +109,10 @@ export class RouterStack extends Stack {
     new CfnOutput(this, 'ParameterName', {
       value: this.router.parameter.parameterName,
       description: 'SSM parameter holding the routing config (hadoku-route flip --target ssm)',
+    });
+    new CfnOutput(this, 'HealthParameterName', {
+      value: this.router.health.parameter.parameterName,
+      description: 'SSM parameter holding the shared health document (written every minute by the function)',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: topic.topic.topicArn,

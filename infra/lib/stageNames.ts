@@ -3,6 +3,7 @@
  * CLI (`--stage` on flip/show/push/history/rollback) and the workflows agree. No CDK import: the
  * CLI loads this file on every run.
  */
+import { HEALTH_DOC } from '../../shared/defaults.ts';
 
 /** A stage name: lower-case letters, digits and `-`, 1 to 20 characters (`dev`, `prod`, `eu-1`). */
 export const STAGE_PATTERN = /^[a-z0-9-]{1,20}$/;
@@ -38,6 +39,17 @@ export function stackId(stage: string): string {
  */
 export function ssmParameterName(stage: string): string {
   return `/hadoku-route/${stage}/route-config`;
+}
+
+/**
+ * The SSM String parameter holding a stage's shared health document: written every minute by the
+ * EventBridge-scheduled probe round, read by every environment beside the config (`ROUTE_HEALTH_PARAM`).
+ *
+ * @example
+ * healthParameterName('prod'); // '/hadoku-route/prod/route-health'
+ */
+export function healthParameterName(stage: string): string {
+  return `/hadoku-route/${stage}/${HEALTH_DOC.ssmName}`;
 }
 
 /**

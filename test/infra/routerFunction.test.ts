@@ -118,6 +118,16 @@ describe('Class: RouterFunction', () => {
         /timeout: must be whole seconds, above the config's largest deadline_ms \(8000 ms\)/,
       ],
       ['a reserved parameter name', { parameterName: '/aws/route' }, /parameterName: "\/aws\/route" is not a valid SSM parameter name/],
+      [
+        'a reserved health parameter name',
+        { healthParameterName: 'ssm-health' },
+        /healthParameterName: "ssm-health" is not a valid SSM parameter name/,
+      ],
+      [
+        'a health parameter that is the config parameter',
+        { parameterName: '/team/router/config', healthParameterName: '/team/router/config' },
+        /healthParameterName: must differ from parameterName/,
+      ],
       ['a fractional max age', { configMaxAge: Duration.millis(1500) }, /configMaxAge: expected whole seconds >= 1/],
       ['too little memory', { memorySize: 64 }, /memorySize: expected a whole number of MB from 128 to 10240/],
     ])('rejects %s before building anything', (_name, props, message) => {
@@ -129,6 +139,7 @@ describe('Class: RouterFunction', () => {
       // Act
       const template = build({
         parameterName: '/team/router/config',
+        healthParameterName: '/team/router/health',
         timeout: Duration.seconds(20),
         memorySize: 512,
         configMaxAge: Duration.minutes(1),
@@ -137,10 +148,17 @@ describe('Class: RouterFunction', () => {
 
       // Assess
       template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/team/router/config' });
+      template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/team/router/health' });
       template.hasResourceProperties('AWS::Lambda::Function', {
         Timeout: 20,
         MemorySize: 512,
-        Environment: { Variables: { ROUTE_CONFIG_MAX_AGE: '60', NODE_OPTIONS: Match.absent() } },
+        Environment: {
+          Variables: {
+            ROUTE_CONFIG_MAX_AGE: '60',
+            ROUTE_HEALTH_PARAM: { Ref: Match.stringLikeRegexp('^RouterHealthParameter') },
+            NODE_OPTIONS: Match.absent(),
+          },
+        },
       });
     });
   });

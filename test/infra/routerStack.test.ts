@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { NO_PROBE_YET } from '../../infra/lib/healthSchedule.ts';
+import { readHealthDocument } from '../../shared/index.ts';
 import { FIXTURE_CONFIG, LOCAL_BASE, REPO_ROOT, normalisedTemplate, templateOf } from './stackFixture.ts';
 
 const fixtureText = readFileSync(FIXTURE_CONFIG, 'utf8');
@@ -42,6 +44,7 @@ describe('Class: RouterStack', () => {
         LOCAL_BASE,
         WORKER_BASE: 'https://worker.example.com',
         ROUTE_CONFIG_PARAMETER: { Ref: expect.stringMatching(/^RouterConfigParameter/) },
+        ROUTE_HEALTH_PARAM: { Ref: expect.stringMatching(/^RouterHealthParameter/) },
         ROUTE_CONFIG_MAX_AGE: '10',
         POWERTOOLS_SERVICE_NAME: 'hadoku-route',
         POWERTOOLS_METRICS_NAMESPACE: 'HadokuRoute',
@@ -74,7 +77,7 @@ describe('Class: RouterStack', () => {
 
   describe('Resource: AWS::SSM::Parameter', () => {
     it('holds route-config.json as it is, under the stage, in the Standard tier', () => {
-      template.resourceCountIs('AWS::SSM::Parameter', 1);
+      template.resourceCountIs('AWS::SSM::Parameter', 2);
       template.hasResourceProperties('AWS::SSM::Parameter', {
         Name: '/hadoku-route/dev/route-config',
         Type: 'String',
@@ -85,8 +88,45 @@ describe('Class: RouterStack', () => {
     });
   });
 
+  describe('Resource: AWS::SSM::Parameter (shared health)', () => {
+    it('holds a String, Standard document that reads as stale until the first probe round', () => {
+      // Act
+      const [parameter] = Object.values(
+        template.findResources('AWS::SSM::Parameter', { Properties: { Name: '/hadoku-route/dev/route-health' } }),
+      ) as Array<{ Properties: { Type: string; Tier: string; Value: string } }>;
+
+      // Assess: valid (a reader's shape check passes), but checked at the epoch, so ignored.
+      expect(parameter?.Properties).toMatchObject({ Type: 'String', Tier: 'Standard' });
+      expect(JSON.parse(parameter!.Properties.Value)).toEqual(NO_PROBE_YET);
+      const advice = readHealthDocument(parameter!.Properties.Value, Date.now());
+      expect(advice.ok === false && advice.problem).toMatch(/^health document stale/);
+    });
+  });
+
+  describe('Resource: AWS::Events::Rule', () => {
+    it('invokes the function every minute, without retries, with events no older than one interval', () => {
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 minute)',
+        State: 'ENABLED',
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RouterFunction'), 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+          },
+        ],
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RouterHealthRule'), 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+    });
+  });
+
   describe('Resource: AWS::IAM', () => {
-    it('lets the function read that one parameter and write its one log group, nothing more', () => {
+    it('lets the function read its two parameters, write the health one and its one log group, nothing more', () => {
       // Assess
       template.resourceCountIs('AWS::IAM::Role', 1);
       template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
@@ -99,11 +139,21 @@ describe('Class: RouterStack', () => {
               Effect: 'Allow',
               Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RouterLogGroup'), 'Arn'] },
             },
+            // The config and the health document (read together, beside each other).
             {
               Action: ['ssm:DescribeParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:GetParameters'],
               Effect: 'Allow',
+              Resource: [
+                { 'Fn::Join': ['', Match.arrayWith([':parameter', { Ref: Match.stringLikeRegexp('^RouterConfigParameter') }])] },
+                { 'Fn::Join': ['', Match.arrayWith([':parameter', { Ref: Match.stringLikeRegexp('^RouterHealthParameter') }])] },
+              ],
+            },
+            // Only the health document is written, by the scheduled probe round.
+            {
+              Action: 'ssm:PutParameter',
+              Effect: 'Allow',
               Resource: {
-                'Fn::Join': ['', Match.arrayWith([':parameter', { Ref: Match.stringLikeRegexp('^RouterConfigParameter') }])],
+                'Fn::Join': ['', Match.arrayWith([':parameter', { Ref: Match.stringLikeRegexp('^RouterHealthParameter') }])],
               },
             },
           ],
@@ -176,9 +226,10 @@ describe('Class: RouterStack', () => {
   });
 
   describe('Outputs', () => {
-    it('exports FunctionUrl and ParameterName', () => {
+    it('exports FunctionUrl, ParameterName and HealthParameterName', () => {
       template.hasOutput('FunctionUrl', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('FunctionUrl'), 'FunctionUrl'] } });
       template.hasOutput('ParameterName', { Value: { Ref: Match.stringLikeRegexp('^RouterConfigParameter') } });
+      template.hasOutput('HealthParameterName', { Value: { Ref: Match.stringLikeRegexp('^RouterHealthParameter') } });
     });
   });
 

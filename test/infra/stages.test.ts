@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { RouterStack } from '../../infra/lib/routerStack.ts';
-import { secretParameterName, ssmParameterName, stackId } from '../../infra/lib/stageNames.ts';
+import { healthParameterName, secretParameterName, ssmParameterName, stackId } from '../../infra/lib/stageNames.ts';
 import { FIXTURE_CONFIG, LOCAL_BASE, cdkJsonContext, freshOutdir } from './stackFixture.ts';
 
 /** Both stages in one app, as one account would hold them, bundling skipped. */
@@ -44,6 +44,7 @@ const TAGGABLE = [
   'AWS::CloudWatch::Alarm',
   'AWS::SNS::Topic',
   'AWS::KMS::Key',
+  'AWS::Events::Rule',
 ];
 
 describe('Stages side by side (dev and prod in one account)', () => {
@@ -71,6 +72,16 @@ describe('Stages side by side (dev and prod in one account)', () => {
     templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'hadoku-route-prod-router-errors' });
     templates.prod.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'hadoku-route-prod-alarms' });
     expect(ssmParameterName('prod')).toBe('/hadoku-route/prod/route-config');
+  });
+
+  it('each probe its own stage into its own health parameter, every minute', () => {
+    // Assess: two rules, each writing the parameter of its stage, never the other's.
+    for (const stage of ['dev', 'prod'] as const) {
+      templates[stage].hasResourceProperties('AWS::SSM::Parameter', { Name: healthParameterName(stage) });
+      templates[stage].hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+      expect(JSON.stringify(templates[stage].toJSON())).not.toContain(healthParameterName(stage === 'dev' ? 'prod' : 'dev'));
+    }
+    expect(healthParameterName('prod')).toBe('/hadoku-route/prod/route-health');
   });
 
   it('claim no physical name twice', () => {

@@ -79,4 +79,15 @@ describe('probeHealth: one round over real providers on 127.0.0.1', () => {
     expect(result).toMatchObject({ version: 1, checked_at: new Date(NOW).toISOString(), interval_s: HEALTH_DOC.intervalS, by: 'test' });
     expect(readHealthDocument(JSON.stringify(result), NOW).ok).toBe(true);
   });
+
+  it.each([
+    ['serving', false, { up: true, status: null, ms: 0 }],
+    ['draining', true, { up: false, status: null, ms: 0, reason: 'draining' }],
+  ])('self (%s) is reported from the inside, never probed over HTTP', async (_name, draining, expected) => {
+    const before = ups[0].requests.length;
+    const config = parseConfig(JSON.stringify({ providers: { '1': ups[0].url }, global_priority: '1' }), {});
+    const result = await probeHealth(config, { fetch: fetch as UpstreamFetch, by: 'test', self: { id: '1', draining } });
+    expect(result.providers['1']).toEqual(expected);
+    expect(ups[0].requests.length).toBe(before);
+  });
 });
