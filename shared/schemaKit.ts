@@ -228,30 +228,42 @@ export function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-// Suggest a known key within edit distance 2 of a typo.
-function closest(key: string, known: string[]): string | undefined {
+/**
+ * The candidate closest to a mistyped word, when one is close enough to be what was meant: at
+ * most one edit for words of four characters or fewer, two for longer ones (case ignored, a swap
+ * of two neighbours counting as one edit), else a unique prefix of three or more characters
+ * (`val` -> `validate`). The one implementation behind a config's "unknown key (did you mean
+ * ...?)" and the CLI's suggestions for commands, flags and choices.
+ *
+ * @example
+ * closest('timout_ms', ['timeout_ms', 'cache']) // 'timeout_ms'
+ * closest('filp', ['flip', 'show'])             // 'flip'
+ * closest('deploy', ['flip', 'show'])           // undefined
+ */
+export function closest(input: string, candidates: readonly string[]): string | undefined {
+  const word = input.toLowerCase();
+  // Words of four characters or fewer only get one edit: 'show' -> 'shop' is a guess, not a typo.
+  const allowed = word.length <= 4 ? 1 : 2;
   let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const d = distance(key, candidate);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
+  let bestDistance = allowed + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(word, candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
-  return best;
+  if (best !== undefined) return best;
+  const prefixed = candidates.filter((c) => word.length >= 3 && c.toLowerCase().startsWith(word));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+// Levenshtein distance, counting a swap of two neighbours (`filp`) as one edit.
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.length];
+  return d[a.length][b.length];
 }

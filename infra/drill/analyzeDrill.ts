@@ -1,5 +1,6 @@
 import type { DrillMode } from './disabler.ts';
-import type { DrillReport, PhaseStats } from './drillReport.ts';
+import type { DrillReport, HedgingInfo } from './drillReport.ts';
+import { phaseStats } from './phaseStats.ts';
 import type { DrillSample, FailureKind } from './trafficLoop.ts';
 
 /** When the provider went away and came back, as far as the drill knows (ms since start). */
@@ -31,6 +32,8 @@ export interface AnalyzeInput {
   /** Breaker settings of the router, for `moved_back` and `timeouts_allowed`; `null` when off. */
   breaker: { failures: number; cooldownMs: number } | null;
   timeoutMs: number | null;
+  /** Whether the router hedges the drilled app, and where that was read. @default unknown */
+  hedging?: HedgingInfo;
   notes?: string[];
 }
 
@@ -130,7 +133,7 @@ export function analyzeDrill(input: AnalyzeInput): DrillReport {
     back_ms,
     timeouts_paid: paid,
     timeouts_allowed,
-    phases: { before: stats(phases.before), during: stats(phases.during), after: stats(phases.after) },
+    phases: { before: phaseStats(phases.before), during: phaseStats(phases.during), after: phaseStats(phases.after) },
     timeline: {
       timing: timeline.timing,
       disable_at_ms: roundOrNull(timeline.disableAt),
@@ -143,6 +146,7 @@ export function analyzeDrill(input: AnalyzeInput): DrillReport {
       timeout_ms: input.timeoutMs,
       breaker: input.breaker ? { failures: input.breaker.failures, cooldown_ms: input.breaker.cooldownMs } : null,
     },
+    hedging: input.hedging ?? { after_ms: null, source: 'unknown' },
     notes,
   };
 }
@@ -159,26 +163,6 @@ function observeTimeline(samples: readonly DrillSample[], provider: string, endA
   const back = disableAt === null ? undefined : samples.find((s) => s.sentAt > disableAt && s.provider === provider);
   const enableAt = back?.sentAt ?? null;
   return { timing: 'observed', disableAt, disabledAt: disableAt, enableAt, enabledAt: enableAt, endAt };
-}
-
-function stats(samples: readonly DrillSample[]): PhaseStats {
-  const latencies = samples.map((s) => s.doneAt - s.sentAt).sort((a, b) => a - b);
-  const by_provider: Record<string, number> = {};
-  for (const s of samples) by_provider[s.provider ?? 'none'] = (by_provider[s.provider ?? 'none'] ?? 0) + 1;
-  return {
-    sent: samples.length,
-    failed: samples.filter((s) => s.failure !== null).length,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    by_provider,
-  };
-}
-
-/** Nearest-rank percentile of sorted values, one decimal. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return round(sorted[rank - 1]!);
 }
 
 function round(ms: number): number {

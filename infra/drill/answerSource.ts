@@ -12,6 +12,11 @@ export interface SeenAttempt {
 export interface AnswerSource {
   /** The router's attempts, in order (the first `X-Route-Attempts` entries of `Server-Timing`). */
   attempts: SeenAttempt[];
+  /**
+   * How many upstream attempts the router made (`X-Route-Attempts`; else the `Server-Timing`
+   * entries when there are some); `null` when the answer says neither.
+   */
+  attemptCount: number | null;
   /** Provider id whose answer the client got; `null` for router-made answers or when unknown. */
   provider: string | null;
   /** `HIT`/`STALE` when the router's edge cache answered. */
@@ -46,7 +51,8 @@ export function answerSource(headers: Headers, providers: Readonly<Record<string
   const fromCache = cache === 'HIT' || cache === 'STALE';
   const provider =
     !fromCache && last && /^\d{3}$/.test(last.outcome) ? last.provider : fromBackendSource(headers.get('x-backend-source'), providers);
-  return { attempts, provider, cache };
+  const attemptCount = Number.isInteger(count) && count >= 0 ? count : attempts.length > 0 ? attempts.length : null;
+  return { attempts, attemptCount, provider, cache };
 }
 
 function fromBackendSource(value: string | null, providers: Readonly<Record<string, string>>): string | null {

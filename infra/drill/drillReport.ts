@@ -8,8 +8,20 @@ export interface PhaseStats {
   /** Latency percentiles in ms (send to last body byte, failures included); `null` with no requests. */
   p50: number | null;
   p99: number | null;
+  /** Mean upstream attempts per request (`X-Route-Attempts`), two decimals; `null` when no answer said. */
+  attempts_per_request: number | null;
+  /** Requests the router hedged (two providers at once: a race loser `aborted`, or overlapping attempts). */
+  hedged: number;
   /** Provider id -> requests it answered (`"none"`: no provider answer). */
   by_provider: Record<string, number>;
+}
+
+/** Whether the router hedges the drilled app (`hedge_after_ms`), and where the drill read it. */
+export interface HedgingInfo {
+  /** A fixed delay in ms, `'auto'`, or `null`: off (or unknown, see `source`). */
+  after_ms: number | 'auto' | null;
+  /** `router`: its `/_config/route` says; `config`: read from `--config`; `unknown`: neither. */
+  source: 'router' | 'config' | 'unknown';
 }
 
 /**
@@ -66,5 +78,7 @@ export interface DrillReport {
   };
   /** Breaker settings assumed for `moved_back` and `timeouts_allowed`. */
   assumed: { timeout_ms: number | null; breaker: { failures: number; cooldown_ms: number } | null };
+  /** Hedged fallback of the drilled app, as the router or `--config` says. */
+  hedging: HedgingInfo;
   notes: string[];
 }

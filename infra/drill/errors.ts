@@ -1,29 +1,27 @@
+import { CliError } from '../kit/errors.ts';
+import { ExitCode, type ExitCodeValue } from '../kit/exitCodes.ts';
+
 /**
- * Error classes of the failover drill. Every refusal of the inputs is a {@link DrillInputError}
- * raised before a single request is sent, so a CLI can catch that one class and print the reason.
+ * Error classes of the failover drill, in the CLI's kit: each is a {@link CliError} carrying its
+ * exit code, so `hadoku-route drill` reports them as every command does. Every refusal of the
+ * inputs is a {@link DrillInputError} (exit 1) raised before a single request is sent; a disabler
+ * that fails while the drill runs is a {@link DisablerFailedError} (exit 4).
  */
 
-/** Base class of every drill failure. */
-export class DrillError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DrillError';
+/** Base class of every drill failure. @default exit code 1 (`ExitCode.invalid`) */
+export class DrillError extends CliError {
+  constructor(message: string, options: { cause?: unknown; exitCode?: ExitCodeValue } = {}) {
+    super(message, { exitCode: options.exitCode ?? ExitCode.invalid, cause: options.cause });
   }
 }
 
-/** The drill refused its inputs; no traffic was sent. */
-export class DrillInputError extends DrillError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DrillInputError';
-  }
-}
+/** The drill refused its inputs; no traffic was sent (exit 1). */
+export class DrillInputError extends DrillError {}
 
 /** `--router` is not an absolute http(s) URL. */
 export class InvalidRouterUrlError extends DrillInputError {
   constructor(router: string, options?: { cause?: unknown }) {
     super(`drill: --router must be an absolute http(s) URL such as http://127.0.0.1:8787 (got '${router}')`, options);
-    this.name = 'InvalidRouterUrlError';
   }
 }
 
@@ -31,7 +29,6 @@ export class InvalidRouterUrlError extends DrillInputError {
 export class RouterUnreachableError extends DrillInputError {
   constructor(router: string, reason: string, options?: { cause?: unknown }) {
     super(`drill: the router at ${router} does not answer GET /_config/route (${reason}); nothing was sent`, options);
-    this.name = 'RouterUnreachableError';
   }
 }
 
@@ -39,7 +36,6 @@ export class RouterUnreachableError extends DrillInputError {
 export class UnknownProviderError extends DrillInputError {
   constructor(provider: string, known: readonly string[], options?: { cause?: unknown }) {
     super(`drill: provider '${provider}' is not in the router's config (known: ${known.join(', ') || 'none'})`, options);
-    this.name = 'UnknownProviderError';
   }
 }
 
@@ -50,7 +46,6 @@ export class OutOfBoundsError extends DrillInputError {
       `drill: ${what} must be a number from ${min} to ${max} ${unit} (got ${typeof value === 'number' ? String(value) : JSON.stringify(value)})`,
       options,
     );
-    this.name = 'OutOfBoundsError';
   }
 }
 
@@ -58,7 +53,6 @@ export class OutOfBoundsError extends DrillInputError {
 export class InvalidModeError extends DrillInputError {
   constructor(mode: unknown, options?: { cause?: unknown }) {
     super(`drill: --mode must be refuse, hang or 503 (got ${JSON.stringify(mode)})`, options);
-    this.name = 'InvalidModeError';
   }
 }
 
@@ -69,22 +63,15 @@ export class NoDrillAppError extends DrillInputError {
       `drill: no app routes through provider '${provider}' (neither a route's priority nor global_priority names it): disabling it would prove nothing`,
       options,
     );
-    this.name = 'NoDrillAppError';
   }
 }
 
 /** The disabler cannot act on the provider (e.g. it is not a local stand-in). */
-export class DisablerUnavailableError extends DrillInputError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DisablerUnavailableError';
-  }
-}
+export class DisablerUnavailableError extends DrillInputError {}
 
-/** Disabling or re-enabling the provider failed while the drill ran. */
+/** Disabling or re-enabling the provider failed while the drill ran (exit 4). */
 export class DisablerFailedError extends DrillError {
-  constructor(step: 'disable' | 'enable', reason: string, options?: { cause?: unknown }) {
-    super(`drill: could not ${step} the provider: ${reason}`, options);
-    this.name = 'DisablerFailedError';
+  constructor(step: 'disable' | 'enable', reason: string, options: { cause?: unknown } = {}) {
+    super(`drill: could not ${step} the provider: ${reason}`, { ...options, exitCode: ExitCode.disabler });
   }
 }

@@ -1,15 +1,18 @@
+import type { HedgingInfo } from './drillReport.ts';
 import { RouterUnreachableError } from './errors.ts';
 
 /** The parts of a router's `GET /_config/route` the drill uses (SPEC 2). */
 export interface RouteInfo {
   /** Provider id -> base URL. */
   providers: Record<string, string>;
-  /** App -> effective order of provider ids. */
-  apps: Record<string, { order: string[] }>;
+  /** App -> effective order of provider ids (and its `hedge_after_ms`, when the router shows it). */
+  apps: Record<string, { order: string[]; hedge_after_ms?: unknown }>;
   /** Order for apps that have no route. */
   global_priority: string;
   /** Whether this router itself is drained (`ROUTE_DRAIN`), when it says. */
   drain?: boolean;
+  /** Top-level `hedge_after_ms`, when the router shows it (apps without their own inherit it). */
+  hedge_after_ms?: unknown;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function fetchRouteInfo(router: string, timeoutMs = 5000): Promise<
     apps: info.apps,
     global_priority: typeof info.global_priority === 'string' ? info.global_priority : '',
     drain: info.drain,
+    ...('hedge_after_ms' in info ? { hedge_after_ms: info.hedge_after_ms } : {}),
   };
 }
 
@@ -86,4 +90,20 @@ export function connectionReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code;
   return (cause?.message ?? (error as Error).message ?? String(error)).slice(0, 200);
+}
+
+/**
+ * Whether the router hedges `app`: its own `/_config/route` when that shows `hedge_after_ms` (the
+ * app's, else the top-level one), else what `--config` says, else unknown.
+ *
+ * @param fromConfig - `hedge_after_ms` of an app as `--config` sets it, when given
+ * @example
+ * hedgingOf({ ...info, hedge_after_ms: 100 }, 'task') // { after_ms: 100, source: 'router' }
+ * hedgingOf(info, 'task', () => null)                 // { after_ms: null, source: 'config' }
+ */
+export function hedgingOf(info: RouteInfo, app: string, fromConfig?: (app: string) => HedgingInfo['after_ms']): HedgingInfo {
+  const shown = info.apps[app]?.hedge_after_ms !== undefined ? info.apps[app]!.hedge_after_ms : info.hedge_after_ms;
+  if (shown === null || shown === 'auto' || (typeof shown === 'number' && shown > 0)) return { after_ms: shown, source: 'router' };
+  if (fromConfig) return { after_ms: fromConfig(app), source: 'config' };
+  return { after_ms: null, source: 'unknown' };
 }

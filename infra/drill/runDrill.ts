@@ -14,7 +14,7 @@ import {
   RouterUnreachableError,
   UnknownProviderError,
 } from './errors.ts';
-import { connectionReason, fetchRouteInfo, pickDrillApp } from './routeInfo.ts';
+import { connectionReason, fetchRouteInfo, hedgingOf, pickDrillApp } from './routeInfo.ts';
 import { startTraffic } from './trafficLoop.ts';
 
 /** Bounds of the drill's inputs (`--rate`, `--duration`). */
@@ -55,6 +55,11 @@ export interface DrillOptions {
   breaker?: { failures: number; cooldownMs: number } | false;
   /** The router's `timeout_ms`, reported as an assumption. @default 2500 */
   timeoutMs?: number;
+  /**
+   * An app's `hedge_after_ms` as the router's config sets it (`readRouterSettings`), for the
+   * report's "hedging on/off" when the router's `/_config/route` does not show it. @default unknown
+   */
+  hedgeAfterMs?: (app: string) => number | 'auto' | null;
   /** Client-side limit per request. @default 15000 (beyond the SPEC's 8 s deadline) */
   requestTimeoutMs?: number;
   /** Progress lines (stderr in the CLI). @default none */
@@ -126,6 +131,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     throw new DrillInputError(`drill: --path must start with / and have no query (got '${suffix}')`);
 
   const info = await fetchRouteInfo(router);
+  const notes: string[] = [];
   if (!(options.disable in info.providers)) throw new UnknownProviderError(options.disable, Object.keys(info.providers));
   if (sameOrigin(router, info.providers[options.disable]!)) {
     throw new DrillInputError(
@@ -134,6 +140,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   }
   const target = pickDrillApp(info, options.disable);
   if (!target) throw new NoDrillAppError(options.disable);
+  const hedging = hedgingOf(info, target.app, options.hedgeAfterMs);
   const path = `/${target.app}/api${suffix}`;
   const durationMs = options.durationS * 1000;
   const ctx: DisableContext = {
@@ -146,7 +153,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   await options.disabler.check?.(ctx);
   const mode = chooseMode(options.disabler, options.mode);
   ctx.mode = mode;
-  const notes: string[] = [];
   if (info.drain) notes.push('the router itself is drained (ROUTE_DRAIN): every request will fail');
   if (target.position === target.order.length - 1)
     notes.push(
@@ -254,6 +260,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     durationS: options.durationS,
     breaker,
     timeoutMs: options.timeoutMs ?? (options.breaker === undefined ? SPEC_TIMEOUT_MS : null),
+    hedging,
     notes,
   });
 }

@@ -17,6 +17,8 @@ export interface DrillSample {
   provider: string | null;
   /** The router's attempts for this request. */
   attempts: SeenAttempt[];
+  /** Upstream attempts the router made (`X-Route-Attempts`); `null` when no answer said. */
+  attemptCount: number | null;
 }
 
 /** Options of {@link startTraffic}. */
@@ -127,10 +129,11 @@ async function sendOne(seq: number, method: string, options: TrafficOptions): Pr
     await response.arrayBuffer();
     const source = answerSource(response.headers, options.providers);
     const failure: FailureKind | null = response.status >= 500 ? '5xx' : response.status >= 400 ? '4xx' : null;
-    return { ...base, doneAt: options.now(), status: response.status, failure, provider: source.provider, attempts: source.attempts };
+    const { provider, attempts, attemptCount } = source;
+    return { ...base, doneAt: options.now(), status: response.status, failure, provider, attempts, attemptCount };
   } catch (error) {
     const name = (error as Error).name;
     const failure: FailureKind = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'connection';
-    return { ...base, doneAt: options.now(), status: null, failure, provider: null, attempts: [] };
+    return { ...base, doneAt: options.now(), status: null, failure, provider: null, attempts: [], attemptCount: null };
   }
 }

@@ -1,5 +1,12 @@
 import { ExitCode, type ExitCodeValue } from './exitCodes.ts';
 
+/** What a failure carries besides its message. */
+export interface CliErrorOptions {
+  /** Extra lines printed under the message (every validation error, a hint). */
+  details?: readonly string[];
+  cause?: unknown;
+}
+
 /**
  * Base of every failure the CLI reports itself: a one-line message for the user and the exit
  * code that goes with it. Anything else that escapes a command is a bug and exits 1.
@@ -10,9 +17,10 @@ export class CliError extends Error {
   /** Extra lines printed under the message (every validation error, a hint). */
   readonly details: readonly string[];
 
-  constructor(message: string, opts: { exitCode?: ExitCodeValue; details?: readonly string[]; cause?: unknown } = {}) {
+  constructor(message: string, opts: CliErrorOptions & { exitCode?: ExitCodeValue } = {}) {
     super(message, { cause: opts.cause });
-    this.name = 'CliError';
+    // The subclass's own name (`StoreConflictError`...), set once here for every class.
+    this.name = new.target.name;
     this.exitCode = opts.exitCode ?? ExitCode.invalid;
     this.details = opts.details ?? [];
   }
@@ -25,32 +33,28 @@ export class UsageError extends CliError {
 
   constructor(message: string, opts: { command?: string; cause?: unknown } = {}) {
     super(message, { exitCode: ExitCode.invalid, cause: opts.cause });
-    this.name = 'UsageError';
     this.command = opts.command;
   }
 }
 
 /** A config that cannot be used: missing file, bad JSON, failed validation (every error listed). */
 export class InvalidConfigError extends CliError {
-  constructor(message: string, opts: { details?: readonly string[]; cause?: unknown } = {}) {
-    super(message, { exitCode: ExitCode.invalid, details: opts.details, cause: opts.cause });
-    this.name = 'InvalidConfigError';
+  constructor(message: string, opts: CliErrorOptions = {}) {
+    super(message, { ...opts, exitCode: ExitCode.invalid });
   }
 }
 
 /** The config store could not be reached (SSM down, wrangler failing, unreadable file). */
 export class StoreUnavailableError extends CliError {
-  constructor(message: string, opts: { details?: readonly string[]; cause?: unknown } = {}) {
-    super(message, { exitCode: ExitCode.store, details: opts.details, cause: opts.cause });
-    this.name = 'StoreUnavailableError';
+  constructor(message: string, opts: CliErrorOptions = {}) {
+    super(message, { ...opts, exitCode: ExitCode.store });
   }
 }
 
 /** The store changed between our read and our write: writing would silently lose that change. */
 export class StoreConflictError extends CliError {
-  constructor(message: string, opts: { details?: readonly string[]; cause?: unknown } = {}) {
-    super(message, { exitCode: ExitCode.store, details: opts.details, cause: opts.cause });
-    this.name = 'StoreConflictError';
+  constructor(message: string, opts: CliErrorOptions = {}) {
+    super(message, { ...opts, exitCode: ExitCode.store });
   }
 }
 
@@ -59,8 +63,7 @@ export class StoreConflictError extends CliError {
  * namespace that does not exist. Input to fix (exit 1), unlike an outage.
  */
 export class StoreSetupError extends CliError {
-  constructor(message: string, opts: { details?: readonly string[]; cause?: unknown } = {}) {
-    super(message, { exitCode: ExitCode.invalid, details: opts.details, cause: opts.cause });
-    this.name = 'StoreSetupError';
+  constructor(message: string, opts: CliErrorOptions = {}) {
+    super(message, { ...opts, exitCode: ExitCode.invalid });
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSsmServer, type SsmServer } from '../../infra/hosts/ssmServer.ts';
+import { ssmEnv } from '../support/ssmEnv.ts';
 import { cliEnv, runCli, tempDir, writeFixture } from './cliProcess.ts';
 
 // Each --json document has a documented shape (README, "The hadoku-route CLI"): these tests pin
@@ -194,18 +195,10 @@ describe('CLI --json: history and rollback (--target ssm)', () => {
   afterEach(async () => {
     await ssm.close();
   });
-  const ssmEnv = () =>
-    cliEnv({
-      AWS_ENDPOINT_URL_SSM: ssm.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ROUTE_CONFIG_PARAMETER: NAME,
-    });
+  const ssmCliEnv = () => cliEnv(ssmEnv(ssm.url, NAME));
 
   it('history: store and every version with time, author, current, validity, orders, errors', async () => {
-    const { code, json } = await runJson(['history', '--json'], { env: ssmEnv() });
+    const { code, json } = await runJson(['history', '--json'], { env: ssmCliEnv() });
     expect(code).toBe(0);
     const versions = json.versions as Array<Record<string, unknown>>;
     expect(json.store).toEqual({ target: 'ssm', label: `ssm ${NAME}` });
@@ -231,7 +224,7 @@ describe('CLI --json: history and rollback (--target ssm)', () => {
   });
 
   it('rollback --dry-run: restored version, result, versions, order changes', async () => {
-    const { code, json } = await runJson(['rollback', '--to', '1', '--dry-run', '--json'], { env: ssmEnv() });
+    const { code, json } = await runJson(['rollback', '--to', '1', '--dry-run', '--json'], { env: ssmCliEnv() });
     expect(code).toBe(0);
     expect(json).toEqual({
       ok: true,
@@ -254,7 +247,7 @@ describe('CLI --json: history and rollback (--target ssm)', () => {
   });
 
   it('rollback: written, with the new version', async () => {
-    const { code, json } = await runJson(['rollback', '--to', '2', '--yes', '--json'], { env: ssmEnv() });
+    const { code, json } = await runJson(['rollback', '--to', '2', '--yes', '--json'], { env: ssmCliEnv() });
     expect(code).toBe(0);
     expect(json).toMatchObject({ ok: true, result: 'written', restored_version: '2', version_before: '3', version: '4' });
     expect(ssm.get(NAME)?.version).toBe(4);

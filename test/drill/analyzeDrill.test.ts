@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeDrill, answerSource, formatDrillReport, percentile, pickDrillApp, type DrillReport } from '../../infra/drill/index.ts';
+import {
+  analyzeDrill,
+  answerSource,
+  attemptsPerRequest,
+  formatDrillReport,
+  hedgingOf,
+  percentile,
+  phaseStats,
+  pickDrillApp,
+  wasHedged,
+  type DrillReport,
+} from '../../infra/drill/index.ts';
 import type { AnalyzeInput } from '../../infra/drill/analyzeDrill.ts';
 import type { DrillSample } from '../../infra/drill/trafficLoop.ts';
 
@@ -20,6 +31,7 @@ function sample(
     failure: null,
     provider,
     attempts: attempts.map(([p, outcome, ms]) => ({ provider: p, outcome, ms: ms ?? 5 })),
+    attemptCount: attempts.length,
     ...extra,
   };
 }
@@ -52,9 +64,24 @@ describe('Function: answerSource', () => {
         { provider: '1', outcome: 'timeout', ms: 300.2 },
         { provider: '2', outcome: '200', ms: 4.1 },
       ],
+      attemptCount: 2,
       provider: '2',
       cache: null,
     });
+  });
+
+  it.each<{ name: string; headers: Record<string, string>; count: number | null }>([
+    {
+      name: 'X-Route-Attempts wins over the Server-Timing entries',
+      headers: { 'x-route-attempts': '2', 'server-timing': 'p1;desc="2 200";dur=1' },
+      count: 2,
+    },
+    { name: 'without X-Route-Attempts, the Server-Timing entries count', headers: { 'server-timing': 'p1;desc="1 200";dur=1' }, count: 1 },
+    { name: 'a cached answer made no attempt', headers: { 'x-route-attempts': '0', 'x-cache': 'HIT' }, count: 0 },
+    { name: 'an answer that says neither', headers: {}, count: null },
+    { name: 'a malformed X-Route-Attempts, no Server-Timing', headers: { 'x-route-attempts': 'two' }, count: null },
+  ])('attemptCount: $name', ({ headers, count }) => {
+    expect(answerSource(new Headers(headers)).attemptCount).toBe(count);
   });
 
   it('falls back to X-Backend-Source (a URL looked up among the providers) for a cached answer', () => {
@@ -119,7 +146,17 @@ describe('Function: analyzeDrill', () => {
     expect(report.moved_back).toBe(true);
     expect(report.timeouts_paid).toBe(2);
     expect(report.timeouts_allowed).toBe(3 + 3 + 3 + 1);
-    expect(report.phases.before).toEqual({ sent: 2, failed: 0, p50: 5, p99: 5, by_provider: { '1': 2 } });
+    expect(report.phases.before).toEqual({
+      sent: 2,
+      failed: 0,
+      p50: 5,
+      p99: 5,
+      attempts_per_request: 1,
+      hedged: 0,
+      by_provider: { '1': 2 },
+    });
+    expect(report.phases.during.attempts_per_request).toBe(1.67);
+    expect(report.hedging).toEqual({ after_ms: null, source: 'unknown' });
     expect(report.phases.during.by_provider).toEqual({ '2': 3 });
     expect(report).toMatchObject({
       sent: 7,
@@ -171,6 +208,128 @@ describe('Function: analyzeDrill', () => {
   });
 });
 
+// Issue 15: what a hedged answer carries (test/conformance/scenarios/hedging.ts): both attempts in
+// Server-Timing and X-Route-Attempts, the race loser as `aborted`.
+describe('Function: wasHedged', () => {
+  it.each<[string, Array<[string, string, number?]>, Partial<DrillSample>, boolean]>([
+    ['one attempt', [['1', '200', 4]], {}, false],
+    [
+      'the primary lost the race (aborted), the hedge answered',
+      [
+        ['1', 'aborted', 100],
+        ['2', '200', 4],
+      ],
+      { doneAt: 106 },
+      true,
+    ],
+    [
+      'the primary won, the hedge was aborted',
+      [
+        ['1', '200', 140],
+        ['2', 'aborted', 40],
+      ],
+      { doneAt: 142 },
+      true,
+    ],
+    [
+      'a fallback after a timeout: one after the other',
+      [
+        ['1', 'timeout', 300],
+        ['2', '200', 4],
+      ],
+      { doneAt: 306 },
+      false,
+    ],
+    [
+      'both lost, overlapping (their durations exceed the request)',
+      [
+        ['1', 'timeout', 300],
+        ['2', '503', 250],
+      ],
+      { doneAt: 310 },
+      true,
+    ],
+    [
+      'sequential within rounding (0.1 ms each)',
+      [
+        ['1', '503', 5.05],
+        ['2', '200', 5.05],
+      ],
+      { doneAt: 10 },
+      false,
+    ],
+    [
+      'no answer: an aborted attempt alone proves nothing',
+      [
+        ['1', 'aborted', 100],
+        ['2', 'aborted', 1],
+      ],
+      { status: null, doneAt: 120 },
+      false,
+    ],
+  ])('%s -> %s', (_name, attempts, extra, hedged) => {
+    // Prepare
+    const s = { ...sample(0, 0, '2', attempts), ...extra };
+    // Act + Assess
+    expect(wasHedged(s)).toBe(hedged);
+  });
+});
+
+describe('Function: attemptsPerRequest', () => {
+  it.each<[string, Array<number | null>, number | null]>([
+    ['every answer from the first try', [1, 1, 1], 1],
+    ['one hedge in four', [1, 2, 1, 1], 1.25],
+    ['answers that do not say are left out', [2, null, null], 2],
+    ['a cached answer counts zero attempts', [0, 1], 0.5],
+    ['nothing said', [null], null],
+    ['no requests', [], null],
+    ['two decimals', [1, 1, 2], 1.33],
+  ])('%s', (_name, counts, mean) => {
+    expect(attemptsPerRequest(counts.map((attemptCount) => ({ attemptCount })))).toBe(mean);
+  });
+});
+
+describe('Function: phaseStats', () => {
+  it('counts hedged answers and attempts per request beside p50/p99', () => {
+    // Prepare: two plain answers from 1, two hedged (1 aborted after 100 ms, 2 answered)
+    const hedged: Array<[string, string, number?]> = [
+      ['1', 'aborted', 100],
+      ['2', '200', 4],
+    ];
+    const samples = [sample(0, 0, '1'), sample(1, 10, '1'), sample(2, 20, '2', hedged), sample(3, 30, '2', hedged)];
+    // Act
+    const stats = phaseStats(samples);
+    // Assess
+    expect(stats).toEqual({ sent: 4, failed: 0, p50: 5, p99: 104, attempts_per_request: 1.5, hedged: 2, by_provider: { '1': 2, '2': 2 } });
+    expect(phaseStats([])).toMatchObject({ sent: 0, p50: null, p99: null, attempts_per_request: null, hedged: 0 });
+  });
+});
+
+describe('Function: hedgingOf', () => {
+  const info = { providers: { '1': 'a', '2': 'b' }, apps: { task: { order: ['1', '2'] } }, global_priority: '12' };
+  it.each<[string, Parameters<typeof hedgingOf>[0], ((app: string) => number | 'auto' | null) | undefined, unknown]>([
+    ['the router shows nothing, no --config', info, undefined, { after_ms: null, source: 'unknown' }],
+    ['the router shows nothing, --config sets 100', info, () => 100, { after_ms: 100, source: 'config' }],
+    ['the router shows nothing, --config leaves it off', info, () => null, { after_ms: null, source: 'config' }],
+    ['the router shows a top-level 150', { ...info, hedge_after_ms: 150 }, () => null, { after_ms: 150, source: 'router' }],
+    [
+      'the router shows the app off',
+      { ...info, apps: { task: { order: ['1'], hedge_after_ms: null } } },
+      () => 100,
+      { after_ms: null, source: 'router' },
+    ],
+    ['the app inherits the top-level auto', { ...info, hedge_after_ms: 'auto' }, undefined, { after_ms: 'auto', source: 'router' }],
+    [
+      'a value the router could not mean is not trusted',
+      { ...info, hedge_after_ms: 'soon' },
+      () => 100,
+      { after_ms: 100, source: 'config' },
+    ],
+  ])('%s', (_name, routeInfo, fromConfig, expected) => {
+    expect(hedgingOf(routeInfo, 'task', fromConfig)).toEqual(expected);
+  });
+});
+
 describe('Function: percentile', () => {
   it('is nearest-rank', () => {
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
@@ -195,9 +354,16 @@ describe('Function: formatDrillReport', () => {
       timeline: { timing: 'known', disableAt: 1000, disabledAt: 1000, enableAt: 2000, enabledAt: 2000, endAt: 3000 },
     });
     const text = formatDrillReport(report);
-    expect(text).toMatch(/^ {2}phase +window +sent +failed +p50 ms +p99 ms +answered by$/m);
-    expect(text).toMatch(/^ {2}during +1\.0-2\.0 s +1 +0 +10\.0 +10\.0 +2:1$/m);
+    expect(text).toMatch(/^ {2}phase +window +sent +failed +p50 ms +p99 ms +att\/req +hedged +answered by$/m);
+    expect(text).toMatch(/^ {2}during +1\.0-2\.0 s +1 +0 +10\.0 +10\.0 +2\.00 +0 +2:1$/m);
+    expect(text).toMatch(/^ {2}hedging +unknown \(the router does not show hedge_after_ms; give --config\)$/m);
     expect(text).toMatch(/^PASS: no failed idempotent request$/m);
+    expect(formatDrillReport({ ...report, hedging: { after_ms: 100, source: 'config' } })).toMatch(
+      /^ {2}hedging +on: hedge_after_ms 100 \(from --config\)$/m,
+    );
+    expect(formatDrillReport({ ...report, hedging: { after_ms: null, source: 'router' } })).toMatch(
+      /^ {2}hedging +off \(from the router's \/_config\/route\)$/m,
+    );
   });
 });
 

@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../shared/index.ts';
 import { startTopology, type Topology } from '../../infra/hosts/topology.ts';
@@ -10,16 +7,17 @@ import {
   OutOfBoundsError,
   RouterUnreachableError,
   UnknownProviderError,
-  DRILL_EXIT,
   formatDrillReport,
   liveView,
   runDrill,
-  runDrillCommand,
   standinDisabler,
   type DrillMode,
 } from '../../infra/drill/index.ts';
+import { main } from '../../infra/cli/main.ts';
+import { ExitCode } from '../../infra/kit/exitCodes.ts';
+import { memoryIo } from '../support/memoryIo.ts';
 import { freePort } from '../support/ports.ts';
-import { BREAKER, DRILL, ROUTER_SETTINGS, TIMEOUT_MS, writeDrillConfig } from './drillFixture.ts';
+import { BREAKER, DRILL, frameSink, ROUTER_SETTINGS, TIMEOUT_MS, writeDrillConfig, writeTempConfig } from './drillFixture.ts';
 
 let configPath: string;
 
@@ -134,70 +132,78 @@ describe('Function: runDrill', () => {
   });
 });
 
-describe('Function: runDrillCommand (hadoku-route drill)', () => {
+describe('Command: drill (in-process, through main)', () => {
   it('--json prints exactly one JSON object on stdout, progress on stderr, exit 0', async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runDrillCommand(
-      { router, disable: '1', rate: '20', duration: '3', mode: '503', json: true, config: configPath },
-      { out: (l) => out.push(l), err: (l) => err.push(l) },
+    const { io, out, err } = memoryIo();
+    const code = await main(
+      ['drill', '--router', router, '--disable', '1', '--rate', '20', '--duration', '3', '--mode', '503', '--json', '--config', configPath],
+      io,
     );
-    expect(code).toBe(DRILL_EXIT.pass);
+    expect(code).toBe(ExitCode.ok);
     expect(out).toHaveLength(1);
     const report = JSON.parse(out[0]!) as Record<string, unknown>;
     expect(Object.keys(report)).toEqual(
-      expect.arrayContaining(['sent', 'failed', 'failed_by_kind', 'shift_ms', 'phases', 'moved_back', 'timeouts_paid']),
+      expect.arrayContaining(['sent', 'failed', 'failed_by_kind', 'shift_ms', 'phases', 'moved_back', 'timeouts_paid', 'hedging']),
     );
     expect(report).toMatchObject({
       failed: 0,
       assumed: { timeout_ms: TIMEOUT_MS, breaker: { failures: BREAKER.failures, cooldown_ms: BREAKER.cooldownMs } },
+      // The drill config sets no hedge_after_ms, and the router does not show it: off, read from --config.
+      hedging: { after_ms: null, source: 'config' },
     });
+    // Issue 15: per phase, attempts per request and hedged answers, beside p50/p99.
+    for (const phase of ['before', 'during', 'after'] as const) {
+      expect(report.phases).toHaveProperty([phase, 'attempts_per_request']);
+      expect(report.phases).toHaveProperty([phase, 'hedged'], 0);
+    }
+    expect((report.phases as { before: { attempts_per_request: number } }).before.attempts_per_request).toBe(1);
     expect(err.some((l) => l.includes('disabling provider 1 (503)'))).toBe(true);
   });
 
-  it('exits 1 with the reason for bad flags, sending nothing', async () => {
-    const err: string[] = [];
-    const io = { out: () => undefined, err: (l: string) => err.push(l) };
-    expect(await runDrillCommand({ router, disable: '1', rate: 'fast' }, io)).toBe(DRILL_EXIT.invalid);
-    expect(await runDrillCommand({ router, disable: '1', disableCmd: 'true' }, io)).toBe(DRILL_EXIT.invalid);
-    expect(await runDrillCommand({ disable: '1' }, io)).toBe(DRILL_EXIT.invalid);
-    expect(err).toEqual([
-      'drill: --rate must be a number from 1 to 500 requests per second (got "fast")',
-      'drill: --disable-cmd and --enable-cmd go together',
-      'drill: --router URL is required (the router to send traffic through)',
-    ]);
+  it.each([
+    {
+      args: () => ['--router', router, '--disable', '1', '--rate', 'fast'],
+      line: 'drill: --rate must be a number from 1 to 500 requests per second (got "fast")',
+    },
+    {
+      args: () => ['--router', router, '--disable', '1', '--disable-cmd', 'true'],
+      line: 'drill: --disable-cmd and --enable-cmd go together',
+    },
+    { args: () => ['--disable', '1'], line: 'drill: --router URL is required (the router to send traffic through)' },
+  ])('exits 1 with the reason for bad flags, sending nothing: $line', async ({ args, line }) => {
+    const { io, out, err } = memoryIo();
+    const before = routed.length;
+    expect(await main(['drill', ...args()], io)).toBe(ExitCode.invalid);
+    expect(err[0]).toBe(`hadoku-route: ${line}`);
+    expect(out).toEqual([]);
+    expect(routed.length).toBe(before);
   });
 
   it("reads --config with the routers' own parser: an invalid file is refused naming the field, sending nothing", async () => {
     // Prepare
-    const bad = join(mkdtempSync(join(tmpdir(), 'hadoku-drill-bad-')), 'route-config.json');
-    writeFileSync(bad, JSON.stringify({ providers: { '1': '${LOCAL_BASE}' }, breaker: { failures: 'three' } }));
-    const err: string[] = [];
+    const bad = writeTempConfig('hadoku-drill-bad-', { providers: { '1': '${LOCAL_BASE}' }, breaker: { failures: 'three' } });
+    const { io, err } = memoryIo();
     const before = routed.length;
     // Act
-    const code = await runDrillCommand({ router, disable: '1', config: bad }, { out: () => undefined, err: (l) => err.push(l) });
+    const code = await main(['drill', '--router', router, '--disable', '1', '--config', bad], io);
     // Assess
-    expect(code).toBe(DRILL_EXIT.invalid);
+    expect(code).toBe(ExitCode.invalid);
     expect(err.join('\n')).toMatch(/--config .*route-config\.json: invalid config: breaker\.failures/);
     expect(routed.length).toBe(before);
   });
 
   it("assumes the contract's DEFAULTS for what --config leaves out", async () => {
     // Prepare: the drill config without timeout_ms and breaker
-    const lean = join(mkdtempSync(join(tmpdir(), 'hadoku-drill-lean-')), 'route-config.json');
-    writeFileSync(
-      lean,
-      JSON.stringify({
-        global_priority: '12',
-        routes: { task: { priority: '123' } },
-        providers: { '1': '${LOCAL_BASE}', '2': '${WORKER_BASE}', '3': '${LAMBDA_BASE}' },
-      }),
-    );
-    const out: string[] = [];
+    const lean = writeTempConfig('hadoku-drill-lean-', {
+      global_priority: '12',
+      routes: { task: { priority: '123' } },
+      providers: { '1': '${LOCAL_BASE}', '2': '${WORKER_BASE}', '3': '${LAMBDA_BASE}' },
+    });
+    const { io, out } = memoryIo();
     // Act
-    await runDrillCommand(
-      { router, disable: '1', rate: '10', duration: '3', mode: '503', json: true, config: lean },
-      { out: (l) => out.push(l), err: () => undefined },
+    await main(
+      ['drill', '--router', router, '--disable', '1', '--rate', '10', '--duration', '3', '--mode', '503', '--json', '--config', lean],
+      io,
     );
     // Assess
     const report = JSON.parse(out[0]!) as { assumed: unknown };
@@ -211,16 +217,7 @@ describe('Function: runDrillCommand (hadoku-route drill)', () => {
 describe('Function: liveView', () => {
   it('shows which provider answers each app, and the fallback when provider 1 fails', async () => {
     // Prepare: a plain (non-TTY) sink
-    const frames: string[] = [];
-    const out = Object.assign(
-      new (await import('node:stream')).Writable({
-        write: (chunk, _enc, done) => {
-          frames.push(String(chunk));
-          done();
-        },
-      }),
-      { isTTY: false },
-    );
+    const { out, frames } = frameSink(false);
     const view = liveView(topology.routers, await topology.apps(), { intervalMs: 60_000, out });
     try {
       // Act
@@ -240,16 +237,7 @@ describe('Function: liveView', () => {
   });
 
   it('redraws in place on a TTY, with the header above the grid', async () => {
-    const frames: string[] = [];
-    const out = Object.assign(
-      new (await import('node:stream')).Writable({
-        write: (chunk, _enc, done) => {
-          frames.push(String(chunk));
-          done();
-        },
-      }),
-      { isTTY: true },
-    );
+    const { out, frames } = frameSink(true);
     const view = liveView(topology.routers, ['task'], { intervalMs: 60_000, out, header: topology.table().split('\n') });
     await view.refresh();
     await view.stop();

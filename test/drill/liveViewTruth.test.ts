@@ -1,10 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTopology, type Topology } from '../../infra/hosts/topology.ts';
 import { liveView } from '../../infra/drill/index.ts';
+import { frameSink, writeTempConfig } from './drillFixture.ts';
 
 // Issue 17: with provider 2 hanging (timeout_ms 2500), the live view used to print "down: no
 // answer" for task through the Express router: it gave up after 2 s, before the router, and its
@@ -15,18 +12,13 @@ const TIMEOUT_MS = 2500;
 const FAILURES = 3;
 
 function writeConfig(): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'hadoku-view-')), 'route-config.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      global_priority: '21',
-      routes: { task: { priority: '21' } },
-      providers: { '1': '${LOCAL_BASE}', '2': '${WORKER_BASE}', '3': '${LAMBDA_BASE}' },
-      timeout_ms: TIMEOUT_MS,
-      breaker: { failures: FAILURES, cooldown_ms: 30_000 },
-    }),
-  );
-  return file;
+  return writeTempConfig('hadoku-view-', {
+    global_priority: '21',
+    routes: { task: { priority: '21' } },
+    providers: { '1': '${LOCAL_BASE}', '2': '${WORKER_BASE}', '3': '${LAMBDA_BASE}' },
+    timeout_ms: TIMEOUT_MS,
+    breaker: { failures: FAILURES, cooldown_ms: 30_000 },
+  });
 }
 
 interface Watched {
@@ -84,16 +76,7 @@ describe('Function: liveView against a hanging provider', () => {
     // Act: the view is the only client of a second fresh router
     const watched = await start();
     running.push(watched);
-    const frames: string[] = [];
-    const out = Object.assign(
-      new Writable({
-        write: (chunk, _enc, done) => {
-          frames.push(String(chunk));
-          done();
-        },
-      }),
-      { isTTY: false },
-    );
+    const { out, frames } = frameSink(false);
     const view = liveView(watched.topology.routers, ['task'], { intervalMs: 200, out });
     try {
       await view.refresh();

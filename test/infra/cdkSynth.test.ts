@@ -73,7 +73,9 @@ describe('cdk synth (the installed aws-cdk CLI, offline)', () => {
       };
       const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
       expect(fn?.Metadata?.['aws:asset:is-bundled']).toBe(true);
-      expect(Object.keys(template.Outputs).sort()).toEqual(['AlarmTopicArn', 'FunctionUrl', 'ParameterName']);
+      expect(Object.keys(template.Outputs).sort()).toEqual(['AlarmTopicArn', 'FunctionUrl', 'HealthParameterName', 'ParameterName']);
+      // The shared-health schedule: one rule invoking the function every minute.
+      expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule')).toHaveLength(1);
 
       const assetDir = join(outdir, String(fn?.Metadata?.['aws:asset:path']));
       const bundle = join(assetDir, 'index.mjs');
@@ -96,15 +98,46 @@ describe('cdk synth (the installed aws-cdk CLI, offline)', () => {
     SYNTH_TIMEOUT_MS,
   );
 
-  it.each([
-    ['stage=Prod', 'hadoku-route: context "stage": expected 1-20 of a-z, 0-9 and "-", got "Prod"'],
-    ['alarmEmail=ops', 'hadoku-route: context "alarmEmail": expected an e-mail address, got "ops"'],
-    ['secrets=NOPE', 'hadoku-route: context "secrets": "NOPE" is not a ${VAR} of'],
+  // Each bad input of the app: the context keys, and a config file that does not validate.
+  const LOCAL = `LOCAL_BASE=${LOCAL_BASE}`;
+  it.each<{ name: string; prepare: () => { context: string[]; line: string; details?: RegExp } }>([
+    {
+      name: '-c stage=Prod names the context key',
+      prepare: () => ({
+        context: ['-c', 'stage=Prod', '-c', LOCAL],
+        line: 'hadoku-route: context "stage": expected 1-20 of a-z, 0-9 and "-", got "Prod"',
+      }),
+    },
+    {
+      name: '-c alarmEmail=ops names the context key',
+      prepare: () => ({
+        context: ['-c', 'alarmEmail=ops', '-c', LOCAL],
+        line: 'hadoku-route: context "alarmEmail": expected an e-mail address, got "ops"',
+      }),
+    },
+    {
+      name: '-c secrets=NOPE names the context key',
+      prepare: () => ({ context: ['-c', 'secrets=NOPE', '-c', LOCAL], line: 'hadoku-route: context "secrets": "NOPE" is not a ${VAR} of' }),
+    },
+    {
+      name: 'an invalid config names the file and the field',
+      prepare: () => {
+        const file = tempConfig(JSON.stringify({ global_priority: '12', providers: { '1': 'https://a.example.com' } }));
+        return {
+          context: ['-c', `config=${file}`],
+          line: `hadoku-route: ${file} is not a valid route config:`,
+          details: /global_priority: .*"2"/,
+        };
+      },
+    },
   ])(
-    '-c %s fails with one line naming the context key',
-    async (context, message) => {
+    'fails with one line and no stack trace: $name',
+    async ({ prepare }) => {
+      // Prepare
+      const { context, line, details } = prepare();
+
       // Act
-      const failure = await run(CDK, ['synth', '--quiet', '-o', outdir, '-c', context, '-c', `LOCAL_BASE=${LOCAL_BASE}`], {
+      const failure = await run(CDK, ['synth', '--quiet', '-o', outdir, ...context], {
         cwd: REPO_ROOT,
         env: offlineEnv(),
         timeout: 120_000,
@@ -115,33 +148,9 @@ describe('cdk synth (the installed aws-cdk CLI, offline)', () => {
 
       // Assess: the app's own line; the CLI may add its generic exit line after it.
       expect(failure?.code).toBe(1);
-      const line = failure?.stderr.split('\n').find((candidate) => candidate.startsWith('hadoku-route: '));
-      expect(line, failure?.stderr).toContain(message);
-      expect(failure?.stderr).not.toMatch(/\n\s+at /);
-    },
-    SYNTH_TIMEOUT_MS,
-  );
-
-  it(
-    'fails with a one-line message naming the file and the field when the config is invalid',
-    async () => {
-      // Prepare
-      const file = tempConfig(JSON.stringify({ global_priority: '12', providers: { '1': 'https://a.example.com' } }));
-
-      // Act
-      const failure = await run(CDK, ['synth', '--quiet', '-o', outdir, '-c', `config=${file}`], {
-        cwd: REPO_ROOT,
-        env: offlineEnv(),
-        timeout: 120_000,
-      }).then(
-        () => undefined,
-        (error: unknown) => error as { code: number; stderr: string },
-      );
-
-      // Assess
-      expect(failure?.code).toBe(1);
-      expect(failure?.stderr).toContain(`hadoku-route: ${file} is not a valid route config:`);
-      expect(failure?.stderr).toMatch(/global_priority: .*"2"/);
+      const first = failure?.stderr.split('\n').find((candidate) => candidate.startsWith('hadoku-route: '));
+      expect(first, failure?.stderr).toContain(line);
+      if (details) expect(failure?.stderr).toMatch(details);
       // The operator gets the reason, not a stack trace.
       expect(failure?.stderr).not.toMatch(/\n\s+at /);
     },

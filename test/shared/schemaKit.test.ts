@@ -33,6 +33,16 @@ describe('Module: schemaKit', () => {
       'f.timout_ms: unknown key (did you mean "timeout_ms"?)',
     ],
     ['obj: an unknown key far from any known one', obj({ timeout_ms: { schema: int() } }), { zzz: 1 }, 'f.zzz: unknown key'],
+    // One suggestion rule with the CLI's (closest, infra/cli/didYouMean.ts): swaps, case, prefixes, short words.
+    [
+      'obj: two neighbours swapped count as one edit',
+      obj({ cache: { schema: bool() } }),
+      { cahce: 1 },
+      'f.cahce: unknown key (did you mean "cache"?)',
+    ],
+    ['obj: case is ignored', obj({ cache: { schema: bool() } }), { Cache: 1 }, 'f.Cache: unknown key (did you mean "cache"?)'],
+    ['obj: a unique prefix', obj({ timeout_ms: { schema: int() } }), { timeout: 1 }, 'f.timeout: unknown key (did you mean "timeout_ms"?)'],
+    ['obj: a short key two edits away is not guessed', obj({ cache: { schema: bool() } }), { cah: 1 }, 'f.cah: unknown key'],
     ['record: null', record(/^[a-z]$/, 'must be a letter', int()), null, 'f: expected an object, got null'],
     ['record: a bad key', record(/^[a-z]$/, 'must be a letter', int()), { '1': 1 }, 'f.1: "1" must be a letter'],
     ['record: a bad value', record(/^[a-z]$/, 'must be a letter', int()), { a: 'x' }, 'f.a: expected an integer, got string'],

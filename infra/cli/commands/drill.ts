@@ -1,6 +1,23 @@
 import { resolve } from 'node:path';
-import { DRAIN_COMMANDS, DRILL_LIMITS, DRILL_MODES, runDrillCommand } from '../../drill/index.ts';
-import type { Command } from '../command.ts';
+import {
+  commandDisabler,
+  DRAIN_COMMANDS,
+  DRILL_LIMITS,
+  DRILL_MODES,
+  DrillInputError,
+  formatDrillReport,
+  localDisabler,
+  manualDisabler,
+  OutOfBoundsError,
+  readRouterSettings,
+  runDrill,
+  type Disabler,
+  type DrillMode,
+  type DrillOptions,
+} from '../../drill/index.ts';
+import { ExitCode, exitCodesHelp } from '../../kit/exitCodes.ts';
+import type { CliIo } from '../../kit/io.ts';
+import type { Command, ParsedArgs } from '../command.ts';
 
 /** `hadoku-route drill`: measured failover through a router while one provider is taken out. */
 export const drillCommand: Command = {
@@ -43,9 +60,14 @@ export const drillCommand: Command = {
     `  Worker:        ${DRAIN_COMMANDS.worker.disable}`,
     `                 ${DRAIN_COMMANDS.worker.enable}`,
     '',
+    'Each phase also reports the mean upstream attempts per request (X-Route-Attempts) and how many',
+    'answers were hedged, and the report says whether the router hedges the app (hedge_after_ms, from',
+    'its /_config/route when it shows it, else from --config).',
+    '',
     'Progress goes to stderr; stdout gets the report table, or with --json exactly one JSON object',
     '(sent, failed, failed_by_kind, failed_idempotent, shift_ms, moved_back, phases.{before,during,after}',
-    'each with sent, failed, p50, p99 in ms and by_provider; timeline, notes) for CI.',
+    'each with sent, failed, p50, p99 in ms, attempts_per_request, hedged and by_provider; hedging,',
+    'timeline, notes) for CI.',
   ],
   options: {
     router: { type: 'string', valueName: 'URL', description: 'router to send traffic through, e.g. http://127.0.0.1:8787 (required)' },
@@ -73,7 +95,7 @@ export const drillCommand: Command = {
       type: 'string',
       short: 'c',
       valueName: 'FILE',
-      description: "the router's route-config.json, read for timeout_ms and breaker (what the report judges by)",
+      description: "the router's route-config.json, read for timeout_ms, breaker and hedge_after_ms (what the report judges by)",
     },
     path: {
       type: 'string',
@@ -110,31 +132,64 @@ export const drillCommand: Command = {
       comment: 'deployed: print the Worker/Lambda drain commands for you to run',
     },
   ],
+  exitCodes: [ExitCode.ok, ExitCode.invalid],
   exitNotes: [
-    '3  an idempotent (GET) request failed during the drill, or nothing was sent',
-    '4  the provider could not be disabled or re-enabled (the command or stand-in failed)',
-    '(0 = the drill passed; 1 covers every refusal before traffic; 2 does not apply to drill)',
+    ...exitCodesHelp([ExitCode.lost, ExitCode.disabler], 'drill').map((line) => line.trimStart()),
+    '(0 = the drill passed; 1 covers every refusal before traffic)',
   ],
   async run(args, io) {
-    const string = (name: string): string | undefined => args.values[name] as string | undefined;
-    const config = string('config');
-    return runDrillCommand(
-      {
-        router: string('router'),
-        disable: string('disable'),
-        rate: string('rate'),
-        duration: string('duration'),
-        // The default means "the disabler's own": refuse for a stand-in, drained (503) for a local stack.
-        mode: string('mode') === 'refuse' ? undefined : string('mode'),
-        json: args.values.json === true,
-        manual: args.values.manual === true,
-        disableCmd: string('disable-cmd'),
-        enableCmd: string('enable-cmd'),
-        path: string('path'),
-        methods: string('methods'),
-        config: config === undefined ? undefined : resolve(io.cwd, config),
-      },
-      { out: io.out, err: io.err, untilStopped: io.untilStopped },
-    );
+    // Ctrl-C stops the drill early: the provider is still re-enabled and a report printed.
+    const stop = new AbortController();
+    void io.untilStopped().then((signal) => {
+      io.err(`drill: ${signal}: stopping early, re-enabling the provider`);
+      stop.abort();
+    });
+    const report = await runDrill(await drillOptions(args, io, stop.signal));
+    if (args.values.json === true) io.out(JSON.stringify(report));
+    else for (const line of formatDrillReport(report).split('\n')) io.out(line);
+    return report.failed_idempotent > 0 || report.sent === 0 ? ExitCode.lost : ExitCode.ok;
   },
 };
+
+/**
+ * The {@link runDrill} call a command line asks for. The disabler is chosen by the flags:
+ * `--disable-cmd` + `--enable-cmd` run those commands (deployed stacks); `--manual` prints them
+ * (default: the documented drain commands) for the operator; without either, the provider must
+ * be local (a stack of a running `dev`, or a stand-in of `dev --standins`).
+ */
+async function drillOptions(args: ParsedArgs, io: CliIo, signal: AbortSignal): Promise<DrillOptions> {
+  const string = (name: string): string | undefined => args.values[name] as string | undefined;
+  const router = string('router');
+  const disable = string('disable');
+  if (!router) throw new DrillInputError('drill: --router URL is required (the router to send traffic through)');
+  if (!disable) throw new DrillInputError('drill: --disable ID is required (the provider id to take out)');
+  const config = string('config');
+  return {
+    router,
+    disable,
+    rate: numberFlag('--rate', string('rate') ?? '20', DRILL_LIMITS.rate, 'requests per second'),
+    durationS: numberFlag('--duration', string('duration') ?? '120', DRILL_LIMITS.durationS, 'seconds'),
+    // The default means "the disabler's own": refuse for a stand-in, drained (503) for a local stack.
+    mode: string('mode') === 'refuse' ? undefined : (string('mode') as DrillMode | undefined),
+    disabler: chooseDisabler(args.values.manual === true, string('disable-cmd'), string('enable-cmd')),
+    path: string('path'),
+    methods: (string('methods') ?? 'GET,POST').split(',').map((m) => m.trim().toUpperCase()),
+    log: (line) => io.err(line),
+    signal,
+    ...(config === undefined ? {} : await readRouterSettings(resolve(io.cwd, config), io.env)),
+  };
+}
+
+function chooseDisabler(manual: boolean, disableCmd: string | undefined, enableCmd: string | undefined): Disabler {
+  // With --manual the commands are only shown to the operator (default: the documented ones).
+  if (manual) return manualDisabler({ disable: disableCmd, enable: enableCmd });
+  if (disableCmd === undefined && enableCmd === undefined) return localDisabler();
+  if (!disableCmd || !enableCmd) throw new DrillInputError('drill: --disable-cmd and --enable-cmd go together');
+  return commandDisabler({ disable: disableCmd, enable: enableCmd });
+}
+
+/** A numeric flag; anything that is not a plain number is refused with the text as given. */
+function numberFlag(name: string, value: string, limits: { min: number; max: number }, unit: string): number {
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value)) throw new OutOfBoundsError(name, value, limits.min, limits.max, unit);
+  return Number(value);
+}
