@@ -20,14 +20,22 @@ export interface PlanInput {
   noFallback: boolean;
   /** The breaker would skip `id` now. */
   isOpen(id: string): boolean;
+  /**
+   * Providers the shared health document marks down (advice, `healthDocument.ts`): tried after
+   * every other one, never removed. @default none
+   */
+  markedDown?: ReadonlySet<string>;
 }
 
 /**
  * The order of one request (SPEC 4), checked in this order:
  * 1. self is served in-process when this deployment hosts the app, else skipped (never an HTTP
  *    request to itself);
- * 2. `X-No-Fallback: 1` gets exactly one attempt: the local copy if there is one, else the first
- *    provider whose breaker is not open (the first at all when every one is open).
+ * 2. a remote provider the shared health document marks down moves behind every provider it does
+ *    not mark (order kept on each side): advice, so it is still tried (fail open); the local copy
+ *    is never moved, since this deployment knows first hand whether it can serve;
+ * 3. `X-No-Fallback: 1` gets exactly one attempt: the local copy if there is one, else the first
+ *    provider whose breaker is not open (the first at all when every one is open), after step 2.
  *
  * @example
  * planAttempts({ priority: ['1', '2'], self: '1', isSelf: (id) => id === '1', hasLocal: false, noFallback: false, isOpen: () => false })
@@ -38,6 +46,11 @@ export function planAttempts(input: PlanInput): Step[] {
   for (const id of input.priority) {
     if (!input.isSelf(id)) steps.push({ id, local: false });
     else if (input.hasLocal) steps.push({ id, local: true });
+  }
+  const down = input.markedDown;
+  if (down !== undefined && down.size > 0) {
+    const demoted = (s: Step) => !s.local && down.has(s.id);
+    steps.splice(0, steps.length, ...steps.filter((s) => !demoted(s)), ...steps.filter(demoted));
   }
   if (!input.noFallback) return steps;
   if (input.hasLocal) return [{ id: input.self ?? steps.find((s) => s.local)?.id ?? 'local', local: true }];

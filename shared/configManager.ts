@@ -1,4 +1,6 @@
 import { ConfigSourceError, ConfigUnavailableError, ConfigValidationError } from './errors.ts';
+import { HEALTH_DOC } from './defaults.ts';
+import { readHealthDocument, type HealthAdvice, type HealthDocument } from './healthDocument.ts';
 import { parseConfig, type RouteConfigSnapshot } from './parseConfig.ts';
 import type { ConfigRead, ConfigReader, ConfigSourceName, Env } from './types.ts';
 
@@ -20,8 +22,19 @@ export interface ConfigManagerOptions {
   baked?: string;
   /** @default Date.now */
   now?: () => number;
-  /** Where rejected reloads are reported. @default console.error as JSON */
+  /** Where rejected reloads and ignored health documents are reported. @default console.error as JSON */
   log?: (line: Record<string, unknown>) => void;
+}
+
+/** What {@link ConfigManager.healthAdvice} answers before any health document text arrived. */
+const NO_HEALTH_YET: HealthAdvice = { ok: false, problem: 'no health document read yet' };
+
+/** One judgement of one health text, kept until the text changes or, when usable, until it goes stale. */
+interface HealthJudgement {
+  text: string | null;
+  advice: HealthAdvice;
+  /** Wall time (ms) after which the text must be judged again. */
+  until: number;
 }
 
 /** What `/_config/route` shows about where the config came from. */
@@ -52,6 +65,9 @@ export class ConfigManager {
   #checkedAt = Number.NEGATIVE_INFINITY;
   #inflight: Promise<void> | undefined;
   #rerun: Promise<void> | undefined;
+  /** The latest shared health text: `undefined` until a reader or a prober supplied one. */
+  #healthText: string | null | undefined;
+  #health: HealthJudgement | undefined;
 
   constructor(opts: ConfigManagerOptions) {
     this.#opts = opts;
@@ -107,6 +123,7 @@ export class ConfigManager {
       throw new ConfigSourceError(`cannot read the ${this.#opts.source} config: ${(error as Error).message}`, { cause: error });
     }
     if (read === null) throw new ConfigSourceError(`no config found in the ${this.#opts.source} store`);
+    this.#takeHealth(read);
     this.#accept(parseConfig(read.text, this.#opts.env, read.version), read.text, this.#opts.source);
     return this.#snapshot!;
   }
@@ -114,6 +131,48 @@ export class ConfigManager {
   /** Where the config came from and the last rejected reload. */
   status(): ConfigStatus {
     return { ...this.#status };
+  }
+
+  /**
+   * Feeds in a shared health document's text from outside the config read (the local router's
+   * in-process prober): from here on it is judged exactly like one a reader returned.
+   *
+   * @example
+   * manager.setHealth(JSON.stringify(await probeHealth(await manager.current(), { fetch, by: 'local' })));
+   */
+  setHealth(text: string | null): void {
+    this.#healthText = text;
+  }
+
+  /**
+   * The shared health document as advice for the next request, judged now (a document goes stale
+   * as the clock moves, without a new read). No store call: the text came with the last config
+   * read or from {@link ConfigManager.setHealth}. A document that cannot be used is reported once
+   * (`{"event":"health_ignored","problem":...}`), never fatal and never touching `last_error`.
+   *
+   * @example
+   * const advice = manager.healthAdvice();
+   * const markedDown = advice.ok ? advice.down : undefined;
+   */
+  healthAdvice(): HealthAdvice {
+    if (this.#healthText === undefined) return NO_HEALTH_YET;
+    const now = this.#now();
+    const kept = this.#health;
+    if (kept !== undefined && kept.text === this.#healthText && now <= kept.until) return kept.advice;
+    // Parsed once per text, not per request; judged again only when a usable document may have gone stale.
+    const advice = readHealthDocument(this.#healthText, now);
+    this.#health = { text: this.#healthText, advice, until: advice.ok ? staleAt(advice.doc) : Number.POSITIVE_INFINITY };
+    if (!advice.ok)
+      this.#log({ level: 'warn', msg: 'health_ignored', event: 'health_ignored', source: this.#opts.source, problem: advice.problem });
+    return advice;
+  }
+
+  #takeHealth(read: ConfigRead): void {
+    if (read.health !== undefined) this.#healthText = read.health;
+  }
+
+  #log(line: Record<string, unknown>): void {
+    (this.#opts.log ?? ((l) => console.error(JSON.stringify(l))))(line);
   }
 
   async #reload(): Promise<void> {
@@ -125,6 +184,7 @@ export class ConfigManager {
       return this.#reject(`${this.#opts.source} store unreachable: ${(error as Error).message}`, error);
     }
     if (read === null) return this.#reject(`no config found in the ${this.#opts.source} store`);
+    this.#takeHealth(read);
     // Same text as the loaded one: nothing to parse or swap (the common case on every max-age).
     if (read.text === this.#snapshotText && this.#status.source === this.#opts.source) {
       this.#status.last_error = null;
@@ -146,7 +206,7 @@ export class ConfigManager {
 
   #reject(reason: string, cause?: unknown): void {
     this.#status.last_error = reason;
-    const log = this.#opts.log ?? ((line) => console.error(JSON.stringify(line)));
+    const log = (line: Record<string, unknown>) => this.#log(line);
     log({ level: 'warn', msg: 'config_rejected', source: this.#opts.source, reason, keeping: this.#snapshot ? this.#status.source : null });
     if (this.#snapshot === undefined && this.#opts.baked !== undefined) {
       try {
@@ -157,4 +217,9 @@ export class ConfigManager {
       }
     }
   }
+}
+
+/** Wall time (ms) after which a usable document is stale (readHealthDocument's own limit). */
+function staleAt(doc: HealthDocument): number {
+  return Date.parse(doc.checked_at) + HEALTH_DOC.staleIntervals * doc.interval_s * 1000;
 }

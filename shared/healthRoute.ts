@@ -3,6 +3,7 @@ import type { ConfigManager } from './configManager.ts';
 import { healthReport } from './healthReport.ts';
 import { jsonResponse } from './jsonResponse.ts';
 import type { RouteConfigSnapshot } from './parseConfig.ts';
+import { sharedHealthView } from './sharedHealthView.ts';
 import type { UsageCounters } from './usageCounters.ts';
 
 /** What `GET /_router/health` reads. */
@@ -19,7 +20,9 @@ export interface HealthFacts {
 /**
  * `GET /_router/health` (SPEC 2): 200 `ok` while every app has a provider whose breaker is not
  * open, else 503 `degraded` naming the apps that have none, so an uptime monitor can watch it;
- * `?app=` narrows the verdict to one app (404 for an app nothing routes).
+ * `?app=` narrows the verdict to one app (404 for an app nothing routes). Beside this instance's
+ * breakers, `shared` shows the shared health document (`sharedHealthView.ts`) or why it is
+ * ignored; the status code stays this instance's own verdict.
  *
  * @example
  * if (url.pathname === '/_router/health') return healthRoute(url, { config, breaker, counters, self, hosts, drain });
@@ -50,5 +53,6 @@ export async function healthRoute(url: URL, facts: HealthFacts): Promise<Respons
     counters: facts.counters.snapshot(),
     config_version: config.version,
     drain: facts.drain,
+    shared: sharedHealthView(facts.config.healthAdvice()),
   });
 }

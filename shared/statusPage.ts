@@ -1,4 +1,5 @@
 import type { RecentRequest } from './recentRequests.ts';
+import type { SharedHealthView } from './sharedHealthView.ts';
 import type { StatusApp, StatusProvider, StatusSnapshot } from './statusSnapshot.ts';
 import type { AttemptRecord } from './types.ts';
 
@@ -44,7 +45,7 @@ export function statusPage(s: StatusSnapshot): string {
     (s.drain ? '<p class="bad">Drained (ROUTE_DRAIN): every routed request answers 503.</p>' : '') +
     configSection(s) +
     `<h2>Apps</h2>${table(['app', 'order', 'from', 'tried now'], s.apps.map(appRow(s.providers)))}` +
-    `<h2>Providers</h2>${table(PROVIDER_HEADINGS, s.providers.map(providerRow))}` +
+    `<h2>Providers</h2>${sharedLine(s.shared)}${table(PROVIDER_HEADINGS, s.providers.map(providerRow(s.shared)))}` +
     `<h2>Last ${s.recent.length} routed requests</h2>` +
     (s.recent.length ? table(RECENT_HEADINGS, s.recent.map(recentRow)) : '<p class="muted">none yet</p>') +
     `<p class="muted">Generated ${escapeHtml(s.generated_at)}; refreshes every ${STATUS_REFRESH_SECONDS} s. ` +
@@ -72,16 +73,32 @@ const appRow =
 
 const PROVIDER_HEADINGS = ['id', 'base', 'breaker', 'failures in a row', 'answers', 'fallbacks', 'timeouts', 'errors', 'shared health'];
 
-function providerRow(p: StatusProvider): string[] {
-  const self = p.self ? ` <span class="muted">(self, ${p.self})</span>` : '';
-  return [
-    `<span id="provider-${escapeHtml(p.id)}">${escapeHtml(p.id)}</span>${self}`,
-    `<code>${escapeHtml(p.base)}</code>`,
-    `<span class="${p.state}" data-state="${p.state}">${p.state}</span>`,
-    ...[p.consecutive_failures, p.answers, p.fallbacks, p.timeouts, p.errors].map(String),
-    // The health view shared between instances is not built yet: this instance only knows its own.
-    '<span class="muted">not shared yet</span>',
-  ];
+/** Where the shared health column comes from: the prober and its time, or why it is ignored. */
+function sharedLine(shared: SharedHealthView): string {
+  if ('ignored' in shared) return `<p class="muted">Shared health document ignored: ${escapeHtml(shared.ignored)}</p>`;
+  return `<p class="muted">Shared health from ${escapeHtml(shared.by)}, checked ${escapeHtml(shared.checked_at)} (advice only).</p>`;
+}
+
+const providerRow =
+  (shared: SharedHealthView) =>
+  (p: StatusProvider): string[] => {
+    const self = p.self ? ` <span class="muted">(self, ${p.self})</span>` : '';
+    return [
+      `<span id="provider-${escapeHtml(p.id)}">${escapeHtml(p.id)}</span>${self}`,
+      `<code>${escapeHtml(p.base)}</code>`,
+      `<span class="${p.state}" data-state="${p.state}">${p.state}</span>`,
+      ...[p.consecutive_failures, p.answers, p.fallbacks, p.timeouts, p.errors].map(String),
+      sharedCell(shared, p),
+    ];
+  };
+
+/** The other instances' view of one provider, as the shared health document has it. */
+function sharedCell(shared: SharedHealthView, p: StatusProvider): string {
+  if ('ignored' in shared) return `<span class="muted" data-shared="ignored" title="${escapeHtml(shared.ignored)}">ignored</span>`;
+  if (p.shared === null) return '<span class="muted" data-shared="none">not probed</span>';
+  if (p.shared.up) return '<span class="closed" data-shared="up">up</span>';
+  const reason = p.shared.reason === undefined ? '' : ` (${escapeHtml(p.shared.reason)})`;
+  return `<span class="open" data-shared="down">down${reason}</span>`;
 }
 
 const RECENT_HEADINGS = ['time', 'method', 'path', 'status', 'by', 'attempts', 'ms'];

@@ -1,9 +1,11 @@
 import type { BreakerState, CircuitBreaker } from './circuitBreaker.ts';
 import type { ConfigStatus } from './configManager.ts';
 import { describeOrders } from './describeOrders.ts';
+import type { HealthAdvice } from './healthDocument.ts';
 import type { RouteConfigSnapshot } from './parseConfig.ts';
 import type { ProviderTally } from './providerTallies.ts';
 import type { RecentRequest } from './recentRequests.ts';
+import { sharedHealthView, type SharedHealthView, type SharedProviderView } from './sharedHealthView.ts';
 import type { StatusFeed } from './statusFeed.ts';
 import type { AppRegistry } from './types.ts';
 
@@ -23,6 +25,8 @@ export interface StatusProvider extends BreakerState, ProviderTally {
   base: string;
   /** `in-process` when self serves its apps here, `skipped` when self hosts nothing, else `null`. */
   self: 'in-process' | 'skipped' | null;
+  /** What the shared health document says of it; `null` when the document is ignored or does not name it. */
+  shared: SharedProviderView | null;
 }
 
 /** Everything the status page shows; also served as JSON (`/_router/status?format=json`). */
@@ -32,6 +36,8 @@ export interface StatusSnapshot {
   generated_at: string;
   drain: boolean;
   config: ConfigStatus;
+  /** The shared health document as `/_router/health` shows it (`shared`). */
+  shared: SharedHealthView;
   apps: StatusApp[];
   providers: StatusProvider[];
   recent: RecentRequest[];
@@ -39,7 +45,7 @@ export interface StatusSnapshot {
 
 /** What {@link statusSnapshot} reads: the router's own state (the router spreads its options in). */
 export interface StatusSource {
-  config: { status(): ConfigStatus };
+  config: { status(): ConfigStatus; healthAdvice(): HealthAdvice };
   breaker: CircuitBreaker;
   feed: StatusFeed;
   apps: AppRegistry;
@@ -61,6 +67,8 @@ export function statusSnapshot(source: StatusSource, config: RouteConfigSnapshot
   const breaker = (id: string) => source.breaker.state(id, config.breaker);
   const tallies = source.feed.tallies.snapshot();
   const hostsAny = source.local !== undefined || Object.keys(source.apps).length > 0;
+  const shared = sharedHealthView(source.config.healthAdvice());
+  const sharedOf = (id: string) => ('providers' in shared ? (shared.providers[id] ?? null) : null);
   const apps = describeOrders(config).map((o) => {
     const closed = o.order.filter((id) => breaker(id).state !== 'open');
     return { ...o, tried_now: closed.length > 0 ? closed : o.order };
@@ -72,6 +80,7 @@ export function statusSnapshot(source: StatusSource, config: RouteConfigSnapshot
       self: p.id !== source.self ? null : hostsAny ? 'in-process' : 'skipped',
       ...breaker(p.id),
       ...(tallies[p.id] ?? { answers: 0, fallbacks: 0, timeouts: 0, errors: 0 }),
+      shared: sharedOf(p.id),
     }),
   );
   return {
@@ -80,6 +89,7 @@ export function statusSnapshot(source: StatusSource, config: RouteConfigSnapshot
     generated_at: new Date(source.wallNow()).toISOString(),
     drain: source.drain === true,
     config: source.config.status(),
+    shared,
     apps,
     providers,
     recent: source.feed.recent.list(),

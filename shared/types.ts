@@ -17,6 +17,12 @@ export interface ConfigRead {
   text: string;
   /** Store version (SSM parameter version, file mtime...); a content hash is used when absent. */
   version?: string;
+  /**
+   * The shared health document's raw text, read in the same store round trip as the config
+   * (`HEALTH_DOC.kvKey` beside the KV config, the `ROUTE_HEALTH_PARAM` parameter beside the SSM
+   * one): `null` when the store holds none; absent when this reader does not read one.
+   */
+  health?: string | null;
 }
 
 /**

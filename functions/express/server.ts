@@ -8,15 +8,18 @@ import {
   selfProblem,
   isDraining,
   type AppRegistry,
+  type ConfigManager,
   type Env,
   type LocalHandler,
   type RequestLogEntry,
+  type UpstreamFetch,
 } from '../../shared/index.ts';
 import { answerClientError } from '../node/answerClientError.ts';
 import { gracefulClose } from '../node/gracefulClose.ts';
 import { createHttpTransport } from '../node/httpTransport.ts';
 import { createLineWriter } from '../node/lineWriter.ts';
 import { createFileConfig } from './fileConfigSource.ts';
+import { healthIntervalSeconds, startHealthProber } from './healthProber.ts';
 import { routerMiddleware } from './routerMiddleware.ts';
 import { PrometheusMetrics } from './prometheusMetrics.ts';
 
@@ -115,14 +118,30 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
     server.listen(opts.port ?? 8787, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const prober = startLocalProber(config.manager, transport, env, self, url);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     async close(graceMs = 0) {
       // Stop accepting first; in-flight requests keep the config they started with.
       await graceful.close(graceMs);
+      prober?.stop();
       await config.close();
       transport.close();
     },
   };
+}
+
+/**
+ * Shared health locally: an in-process prober feeds the document through the config owner, as
+ * the Worker's KV and the Lambda's SSM reads do, when `ROUTE_HEALTH_INTERVAL_S` is set (`dev` sets `on` = 60 s;
+ * `off` turns it off). Self is never probed (a router sends no request to itself), and a drained
+ * router contacts no one (its routed paths all answer 503, so advice has no use there).
+ */
+function startLocalProber(manager: ConfigManager, transport: UpstreamFetch, env: Env, self: string | undefined, url: string) {
+  const intervalS = healthIntervalSeconds(env);
+  if (intervalS === null || isDraining(env)) return undefined;
+  const ownOrigin = new URL(url).origin;
+  return startHealthProber({ manager, fetch: transport, intervalS, skip: (id, base) => id === self || new URL(base).origin === ownOrigin });
 }

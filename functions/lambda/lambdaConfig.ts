@@ -66,8 +66,10 @@ export function createLambdaConfigManager(options: LambdaConfigOptions): ConfigM
   const { env, provider } = options;
   const name = env.ROUTE_CONFIG_PARAMETER?.trim();
   const maxAgeSeconds = configMaxAgeSeconds(env);
+  // The shared health document's parameter (ROUTE_HEALTH_PARAM) is read in the same call.
+  const healthName = env.ROUTE_HEALTH_PARAM?.trim() || undefined;
   const readConfig = name
-    ? createSsmConfigReader({ name, maxAgeSeconds, provider })
+    ? createSsmConfigReader({ name, maxAgeSeconds, provider, healthName })
     : // A missing variable is a deployment error: fail like an unreachable store so the baked
       // config still serves, and the reason shows as last_error in /_config/route.
       () => Promise.reject(new SsmReadError('ROUTE_CONFIG_PARAMETER is not set'));

@@ -12,9 +12,10 @@ import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent
 import { buildLambdaBundle } from '../../functions/lambda/bundling.ts';
 import { SERVICE_NAME } from '../../functions/lambda/metricNames.ts';
 import { listeningOrigin } from '../../functions/express/toRequest.ts';
-import { ssmParameterName } from '../lib/stageNames.ts';
+import { healthParameterName, ssmParameterName } from '../lib/stageNames.ts';
 import type * as HandlerModule from '../../functions/lambda/handler.ts';
 import { parseConfig } from '../../shared/index.ts';
+import { readHealthFile, writeHealthFile } from './healthFile.ts';
 import { startSsmServer } from './ssmServer.ts';
 import { probeUrl, waitUntilAnswers } from './waitUntilAnswers.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
@@ -22,6 +23,8 @@ import { setProcessEnv } from './setProcessEnv.ts';
 
 /** Name of the stand-in SSM parameter (the deployed stack's default name). */
 const PARAMETER_NAME = ssmParameterName('local');
+/** The shared health document's stand-in parameter (`ROUTE_HEALTH_PARAM`), backed by `route-health.json`. */
+const HEALTH_PARAMETER_NAME = healthParameterName('local');
 /** Locally an edit should show up quickly; the deployed function keeps 10 s. */
 const LOCAL_CONFIG_MAX_AGE = '1';
 /** A Function URL refuses request payloads over 6 MB. */
@@ -42,7 +45,9 @@ const TEXTUAL = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencode
  * handler's real SDK + Powertools calls with the file's current content (re-read on every
  * GetParameter, so an edit is live within `ROUTE_CONFIG_MAX_AGE`, 1 s unless `env` says
  * otherwise); a PutParameter (e.g. `flip --target ssm` pointed at it) writes the file. The file's
- * content at start is also baked into the bundle, as the deploy bakes route-config.json.
+ * content at start is also baked into the bundle, as the deploy bakes route-config.json. The shared
+ * health parameter (`ROUTE_HEALTH_PARAM`) is backed the same way by `route-health.json` beside the
+ * config (`healthFile.ts`), so a document there is read with the first config read after a restart.
  *
  * The handler reads the AWS SDK's credentials from `process.env`, so dummy credentials are set on
  * this process while it serves (and restored on close); `ROUTE_*`, `${VAR}` values and the SSM
@@ -73,9 +78,13 @@ export const serveLambda: ServeRuntime = async (options: ServeOptions): Promise<
   };
   try {
     const ssm = await startSsmServer({
-      readThrough: (name) => (name === PARAMETER_NAME ? readConfigFile(options.configPath, log) : undefined),
+      readThrough: (name) => {
+        if (name === PARAMETER_NAME) return readConfigFile(options.configPath, log);
+        return name === HEALTH_PARAMETER_NAME ? readHealthFile(options.configPath) : undefined;
+      },
       onPut: (name, value) => {
         if (name === PARAMETER_NAME) writeFileSync(options.configPath, value);
+        if (name === HEALTH_PARAMETER_NAME) writeHealthFile(options.configPath, value);
       },
     });
     cleanups.push(() => ssm.close());
@@ -94,7 +103,7 @@ export const serveLambda: ServeRuntime = async (options: ServeOptions): Promise<
     const handler = module.createHandler({
       // The bundle's own registry, as the deployed entry point hosts it (ROUTE_APPS narrows it).
       apps: module.apps,
-      env: { ...env, ROUTE_CONFIG_PARAMETER: PARAMETER_NAME, AWS_ENDPOINT_URL_SSM: ssm.url },
+      env: { ROUTE_HEALTH_PARAM: HEALTH_PARAMETER_NAME, ...env, ROUTE_CONFIG_PARAMETER: PARAMETER_NAME, AWS_ENDPOINT_URL_SSM: ssm.url },
       logger: new SinkLogger(log),
     });
     cleanups.push(() => handler.close());
@@ -127,6 +136,7 @@ export const serveLambda: ServeRuntime = async (options: ServeOptions): Promise<
       bundle_bytes: bundle.bytes,
       ssm_endpoint: ssm.url,
       parameter: PARAMETER_NAME,
+      health_parameter: HEALTH_PARAMETER_NAME,
       max_age_s: env.ROUTE_CONFIG_MAX_AGE,
     });
     return { url, close: cleanup };

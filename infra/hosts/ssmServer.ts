@@ -37,7 +37,7 @@ export interface SsmServerOptions {
   /** Parameters that exist from the start, by name (each at version 1). */
   parameters?: Record<string, string>;
   /**
-   * Where a parameter's value really lives, asked on every GetParameter and GetParameterHistory
+   * Where a parameter's value really lives, asked on every GetParameter(s) and GetParameterHistory
    * (serve: the config file). Return `undefined` to fall back to the stored value. When the value
    * differs from the latest stored version, a new version is recorded, so versions and history stay
    * truthful when the backing store is edited behind the server's back.
@@ -143,6 +143,23 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
       const latest = store.get(name)?.at(-1);
       if (!latest) throw new SsmFault(400, 'ParameterNotFound', `Parameter ${name} not found.`);
       return { Parameter: describe(latest) };
+    },
+    // The config and the shared health document in one call (AWS allows 1 to 10 names); names it
+    // does not know come back in InvalidParameters, as on AWS, not as an error.
+    GetParameters(input) {
+      const names = input.Names;
+      if (!Array.isArray(names) || names.length === 0 || names.length > 10 || !names.every((n) => typeof n === 'string' && n !== '')) {
+        throw new SsmFault(400, 'ValidationException', 'Names must list 1 to 10 parameter names');
+      }
+      const found: SsmParameterVersion[] = [];
+      const invalid: string[] = [];
+      for (const name of new Set(names as string[])) {
+        sync(name);
+        const latest = store.get(name)?.at(-1);
+        if (latest) found.push(latest);
+        else invalid.push(name);
+      }
+      return { Parameters: found.map(describe), InvalidParameters: invalid };
     },
     PutParameter(input) {
       const name = requireName(input);

@@ -94,9 +94,10 @@ export interface Topology {
 
 /**
  * Starts the topology. Ports are picked first so every router starts with the environment naming
- * all three providers; the routers start in parallel (workerd and the Lambda bundle take a few
- * seconds each). If anything fails to start, what did start is stopped before the error
- * propagates (`startRuntime`'s CLI errors: invalid config, port taken, runtime missing).
+ * all three providers; the Worker and Lambda routers start in parallel (workerd and the Lambda
+ * bundle take a few seconds each), the Express router once they listen (it probes them at start).
+ * If anything fails to start, what did start is stopped before the error propagates
+ * (`startRuntime`'s CLI errors: invalid config, port taken, runtime missing).
  *
  * @example
  * const topology = await startTopology({ configPath: resolve('route-config.json') });
@@ -113,6 +114,8 @@ async function startStackTopology(options: TopologyOptions): Promise<Topology> {
   const runtimes = new Set(options.runtimes ?? STACKS.map((s) => s.runtime));
   const ports = await pickPorts(host, STACKS.length, options.routerPort ?? 0);
   const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
+  // The local stacks share health as the cloud does: the Express router's in-process prober.
+  env.ROUTE_HEALTH_INTERVAL_S ??= 'on';
   const urls: Record<string, string> = {};
   for (const [i, spec] of STACKS.entries()) {
     urls[spec.id] = `http://${host}:${ports[i]}`;
@@ -120,9 +123,13 @@ async function startStackTopology(options: TopologyOptions): Promise<Topology> {
   }
   const log = options.log ?? (() => undefined);
   const wanted = STACKS.filter((s) => runtimes.has(s.runtime));
-  const results = await Promise.allSettled(
-    wanted.map((spec) => startLocalStack({ spec, configPath: options.configPath, host, port: ports[STACKS.indexOf(spec)]!, env, log })),
-  );
+  const startOne = (spec: StackSpec) =>
+    startLocalStack({ spec, configPath: options.configPath, host, port: ports[STACKS.indexOf(spec)]!, env, log });
+  // The Express router probes its siblings at start (shared health, healthProber.ts): it starts once
+  // they listen, or its first round would find them still booting and mark them down.
+  const siblings = new Map(wanted.filter((s) => s.runtime !== 'express').map((s) => [s, startOne(s)] as const));
+  await Promise.allSettled(siblings.values());
+  const results = await Promise.allSettled(wanted.map((spec) => siblings.get(spec) ?? startOne(spec)));
   const stacks = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {

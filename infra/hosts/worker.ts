@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KV_CONFIG, parseConfig } from '../../shared/index.ts';
+import { HEALTH_DOC, KV_CONFIG, parseConfig } from '../../shared/index.ts';
+import { readHealthFile } from './healthFile.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
 import { buildWorkerBundle } from './workerBundle.ts';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const defaultAssetsDir = resolve(repoRoot, 'functions/worker/public');
 const wranglerToml = resolve(repoRoot, 'wrangler.toml');
 
@@ -21,7 +22,8 @@ const FALLBACK_COMPATIBILITY = { date: '2026-11-01', flags: ['enable_request_sig
  * The config file plays the KV namespace: it is put under `route-config` in the local `SETTINGS`
  * KV at start and again on every edit, and the Worker reads it back within
  * `ROUTE_CONFIG_MAX_AGE` (1 s unless `env` says otherwise). The same file is baked into the local
- * bundle in place of the repository's route-config.json. Vars and secrets (`${VAR}`, priority
+ * bundle in place of the repository's route-config.json. A `route-health.json` beside the file is
+ * put under `route-health` at start (the shared health document, `healthFile.ts`). Vars and secrets (`${VAR}`, priority
  * overrides, `ROUTE_SELF`) come from `env`. Non-API paths are served from `staticDir`, by default
  * the Worker's own `functions/worker/public`.
  *
@@ -79,6 +81,10 @@ export const serveWorker: ServeRuntime = async (options: ServeOptions): Promise<
     const url = await miniflare.ready;
     const kv = await miniflare.getKVNamespace('SETTINGS');
     await kv.put(KV_CONFIG.key, text);
+    // The shared health document kept beside the config file (healthFile.ts), as the Cron prober
+    // would have left it in KV: a restarted Worker (a brand-new isolate) reads it with its first config read.
+    const health = readHealthFile(options.configPath);
+    if (health !== undefined) await kv.put(HEALTH_DOC.kvKey, health);
 
     // One put at a time, in edit order: a slow put must not land after a newer one.
     let queue: Promise<void> = Promise.resolve();

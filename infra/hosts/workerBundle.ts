@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The Worker's entry module: wrangler.toml's `main`. */
 export const WORKER_ENTRY: string = resolve(repoRoot, 'functions/worker/index.ts');

@@ -24,7 +24,9 @@ describe('App: a Hono app in the registry', () => {
       configPath,
       JSON.stringify({ routes: { notes: { priority: '21' } }, providers: { '1': 'http://127.0.0.1:1', '2': other } }),
     );
-    router = await startExpressRouter({ configPath, port: 0, env: { ROUTE_SELF: '1' }, apps: { notes }, log: () => {} });
+    // No shared-health prober: the refused provider is to be tried first (healthProber.test.ts covers the prober).
+    const env = { ROUTE_SELF: '1', ROUTE_HEALTH_INTERVAL_S: 'off' };
+    router = await startExpressRouter({ configPath, port: 0, env, apps: { notes }, log: () => {} });
   });
   afterAll(() => router.close());
 

@@ -48,7 +48,9 @@ function atomicWrite(file: string, text: string): void {
 
 async function start(config: unknown, extra: Partial<Parameters<typeof startExpressRouter>[0]> = {}) {
   const file = configFile(config);
-  const router = await startExpressRouter({ configPath: file, port: 0, log: () => {}, configLog: () => {}, ...extra });
+  // No shared-health prober: these tests try dead providers first on purpose (healthProber.test.ts covers it).
+  const env = { ...process.env, ROUTE_HEALTH_INTERVAL_S: 'off' };
+  const router = await startExpressRouter({ configPath: file, port: 0, env, log: () => {}, configLog: () => {}, ...extra });
   cleanups.push(() => router.close());
   return { router, file };
 }

@@ -24,7 +24,9 @@ function writeAtomically(file: string, config: unknown): void {
 async function start(config: Record<string, unknown>) {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'hadoku-metrics-')), 'route-config.json');
   writeAtomically(file, config);
-  const router = await startExpressRouter({ configPath: file, port: 0, env: {}, log: () => {}, configLog: () => {} });
+  // No shared-health prober: the counts below are of a dead provider tried first on purpose.
+  const env = { ROUTE_HEALTH_INTERVAL_S: 'off' };
+  const router = await startExpressRouter({ configPath: file, port: 0, env, log: () => {}, configLog: () => {} });
   cleanups.push(() => router.close());
   return { ...router, file, scrape: (headers: Record<string, string> = {}) => fetch(`${router.url}/_router/metrics`, { headers }) };
 }

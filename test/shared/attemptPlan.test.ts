@@ -47,6 +47,38 @@ describe('Function: planAttempts', () => {
       [],
     ],
     ['an empty priority: nothing', { priority: [] }, []],
+    // Shared health (issue 15): advice moves a provider marked down behind the others, never out.
+    ['marked down in the shared document: tried last', { markedDown: new Set(['1']) }, ['2', '3', '1']],
+    ['two marked down: behind the rest, their order kept', { markedDown: new Set(['2', '1']) }, ['3', '1', '2']],
+    ['every provider marked down: the order kept (fail open)', { markedDown: new Set(['1', '2', '3']) }, ['1', '2', '3']],
+    ['an empty document: the order as it is', { markedDown: new Set() }, ['1', '2', '3']],
+    ['a provider the order does not name: no effect', { markedDown: new Set(['9']) }, ['1', '2', '3']],
+    [
+      'the local copy is never demoted, even marked down',
+      { self: '1', isSelf: (id) => id === '1', hasLocal: true, markedDown: new Set(['1', '2']) },
+      ['1 local', '3', '2'],
+    ],
+    [
+      'self marked down without a copy: still skipped',
+      { self: '2', isSelf: (id) => id === '2', markedDown: new Set(['2', '1']) },
+      ['3', '1'],
+    ],
+    ['X-No-Fallback: the first provider not marked down', { noFallback: true, markedDown: new Set(['1']) }, ['2']],
+    [
+      'X-No-Fallback: not marked down but open loses to marked down but closed (the breaker saw it first hand)',
+      { priority: ['1', '2'], noFallback: true, markedDown: new Set(['1']), isOpen: (id) => id === '2' },
+      ['1'],
+    ],
+    [
+      'X-No-Fallback, every provider open and one marked down: the first not marked down anyway',
+      { noFallback: true, markedDown: new Set(['1']), isOpen: () => true },
+      ['2'],
+    ],
+    [
+      'X-No-Fallback with a local copy marked down: still the local copy',
+      { self: '1', isSelf: (id) => id === '1', hasLocal: true, noFallback: true, markedDown: new Set(['1']) },
+      ['1 local'],
+    ],
   ])('%s', (_what, input, expected) => {
     expect(ids(planAttempts({ ...base, ...input }))).toEqual(expected);
   });

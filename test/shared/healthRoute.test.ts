@@ -76,3 +76,41 @@ describe('Function: healthRoute (SPEC 2)', () => {
     expect((await get('http://r.test/_router/health?app=watch', f)).status).toBe(status);
   });
 });
+
+describe('Function: healthRoute, shared view (issue 15)', () => {
+  const checkedAt = new Date(Date.now() - 1000).toISOString();
+  const doc = JSON.stringify({
+    version: 1,
+    checked_at: checkedAt,
+    interval_s: 60,
+    by: 'worker-cron',
+    providers: { '1': { up: false, status: null, ms: 2500, reason: 'timeout' }, '2': { up: true, status: 200, ms: 3 } },
+  });
+  const withHealth = (health: string | null | undefined) =>
+    facts(routesOnly, {
+      config: new ConfigManager({ source: 'kv', read: async () => ({ text: routesOnly, health }), env: {}, log: () => {} }),
+    });
+
+  it("adds the shared document's view beside the breakers; the status stays this instance's verdict", async () => {
+    // Act: the document marks 1 down, but this instance's breakers are all closed
+    const { status, body } = await get('http://r.test/_router/health', withHealth(doc));
+    // Assess
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'ok', providers: { '1': { state: 'closed' }, '2': { state: 'closed' } } });
+    expect(body.shared).toEqual({
+      checked_at: checkedAt,
+      by: 'worker-cron',
+      providers: { '1': { up: false, reason: 'timeout' }, '2': { up: true } },
+    });
+  });
+
+  it.each<[string, string | null | undefined, RegExp]>([
+    ['no reader supplied any', undefined, /^no health document read yet$/],
+    ['the store holds none', null, /^health document missing$/],
+    ['invalid', '{"version":2}', /^health document invalid: version must be 1$/],
+  ])('an unusable document (%s) is shown as ignored, with why', async (_name, health, problem) => {
+    const { status, body } = await get('http://r.test/_router/health', withHealth(health));
+    expect(status).toBe(200);
+    expect((body.shared as { ignored: string }).ignored).toMatch(problem);
+  });
+});

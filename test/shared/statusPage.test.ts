@@ -45,10 +45,19 @@ const snapshot = (over: Partial<StatusSnapshot> = {}): StatusSnapshot => ({
   generated_at: '2026-11-30T22:00:01.000Z',
   drain: false,
   config: { source: 'file', version: 'v1', loaded_at: '2026-11-30T21:00:00.000Z', last_error: null },
+  shared: { ignored: 'no health document read yet' },
   apps: [{ app: 'task', order: ['2', '1'], priority_source: 'config', tried_now: ['1'] }],
   providers: [
-    { id: '1', base: 'http://127.0.0.1:8787', self: 'in-process', state: 'closed', consecutive_failures: 0, ...tally(4, 0, 0, 0) },
-    { id: '2', base: 'http://127.0.0.1:8788', self: null, state: 'open', consecutive_failures: 3, ...tally(0, 3, 2, 1) },
+    {
+      id: '1',
+      base: 'http://127.0.0.1:8787',
+      self: 'in-process',
+      state: 'closed',
+      consecutive_failures: 0,
+      ...tally(4, 0, 0, 0),
+      shared: null,
+    },
+    { id: '2', base: 'http://127.0.0.1:8788', self: null, state: 'open', consecutive_failures: 3, ...tally(0, 3, 2, 1), shared: null },
   ],
   recent: [],
   ...over,
@@ -83,8 +92,54 @@ describe('Function: statusPage', () => {
     const html = statusPage(snapshot());
     expect(html).toContain('<span class="open" data-state="open">open</span></td><td>3</td><td>0</td><td>3</td><td>2</td><td>1</td>');
     expect(html).toContain('<th>shared health</th>');
-    expect(html).toContain('not shared yet');
     expect(html).toContain('(self, in-process)');
+  });
+
+  // Shared health (issue 15): what the other instances' prober found, beside this instance's breaker.
+  const probed = (over: Partial<StatusSnapshot> = {}) => {
+    const [one, two] = snapshot().providers;
+    return snapshot({
+      shared: {
+        checked_at: '2026-11-30T21:59:30.000Z',
+        by: 'worker-cron',
+        providers: { '1': { up: true }, '2': { up: false, reason: 'timeout' } },
+      },
+      providers: [
+        { ...one!, shared: { up: true } },
+        { ...two!, shared: { up: false, reason: 'timeout' } },
+        { ...two!, id: '3', shared: null },
+      ],
+      ...over,
+    });
+  };
+  it.each<[string, StatusSnapshot, string[]]>([
+    [
+      'a usable document: up, down (reason), and a provider it does not name',
+      probed(),
+      [
+        'Shared health from worker-cron, checked 2026-11-30T21:59:30.000Z',
+        '<span class="closed" data-shared="up">up</span>',
+        '<span class="open" data-shared="down">down (timeout)</span>',
+        '<span class="muted" data-shared="none">not probed</span>',
+      ],
+    ],
+    [
+      'a provider down without a reason',
+      probed({ providers: [{ ...snapshot().providers[0]!, shared: { up: false } }] }),
+      ['<span class="open" data-shared="down">down</span>'],
+    ],
+    [
+      'an ignored document: every cell says so, with why',
+      snapshot({ shared: { ignored: 'health document stale: checked 200 s ago (limit 180 s)' } }),
+      [
+        'Shared health document ignored: health document stale: checked 200 s ago (limit 180 s)',
+        '<span class="muted" data-shared="ignored" title="health document stale: checked 200 s ago (limit 180 s)">ignored</span>',
+      ],
+    ],
+  ])('shared health column: %s', (_what, s, shown) => {
+    const html = statusPage(s);
+    for (const text of shown) expect(html).toContain(text);
+    expect(html).not.toContain('not shared yet');
   });
 
   it('shows config version, last reload and last_error', () => {
@@ -110,6 +165,14 @@ describe('Function: statusPage', () => {
     ['config version', snapshot({ config: { source: 'file', version: '<script>', loaded_at: null, last_error: null } })],
     ['app name', snapshot({ apps: [{ app: '<script>', order: [], priority_source: 'config', tried_now: [] }] })],
     ['runtime', snapshot({ runtime: '</title><script>alert(1)</script>' })],
+    ['shared problem', snapshot({ shared: { ignored: 'health document invalid: providers.<script>.up must be a boolean' } })],
+    [
+      'shared prober and reason',
+      snapshot({
+        shared: { checked_at: '<script>', by: '<script>', providers: {} },
+        providers: [{ ...snapshot().providers[0]!, shared: { up: false, reason: '<script>' } }],
+      }),
+    ],
     ['request path and method', snapshot({ recent: recentOf(entry({ method: '<x-evil>', path: '/task/api/\'"><script>' })) })],
   ])('escapes a hostile %s', (_what, s) => {
     const html = statusPage(s);
