@@ -10,6 +10,7 @@ import { rollbackCommand } from './commands/rollback.ts';
 import { showCommand } from './commands/show.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
+import { setupCommand } from './commands/setup.ts';
 import { validateCommand } from './commands/validate.ts';
 import { didYouMeanHint } from './didYouMean.ts';
 import { CliError, UsageError } from '../kit/errors.ts';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   pushCommand,
   historyCommand,
   rollbackCommand,
+  setupCommand,
 ];
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './cliProcess.ts';
 
 // Commands are spawned in parallel per test: each run is a separate short-lived node process.
-const COMMANDS = ['serve', 'validate', 'schema', 'dev', 'drill', 'flip', 'show', 'push', 'history', 'rollback'];
+const COMMANDS = ['serve', 'validate', 'schema', 'dev', 'drill', 'flip', 'show', 'push', 'history', 'rollback', 'setup'];
 
 describe('CLI: hadoku-route --help', () => {
   it('lists every command and the exit codes', async () => {

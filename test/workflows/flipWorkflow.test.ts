@@ -11,11 +11,11 @@ import { repoRoot, runScript } from './workflowFiles.ts';
 // an SSM-protocol server on 127.0.0.1 instead of AWS.
 
 const PARAMETER = '/hadoku-route/route-config';
-/** Providers 1-3 are one healthy router on loopback (flip probes each before writing). */
-const config = (base: string) => ({
+/** Providers 1-3 are one healthy router on loopback (flip probes each before writing); 4 refuses connections. */
+const config = (base: string, refused: string) => ({
   global_priority: '21',
   routes: { task: { priority: '213' } },
-  providers: { '1': `${base}/one`, '2': `${base}/two`, '3': `${base}/three` },
+  providers: { '1': `${base}/one`, '2': `${base}/two`, '3': `${base}/three`, '4': refused },
 });
 const flipPresent = existsSync(join(repoRoot, 'infra', 'cli', 'commands', 'flip.ts'));
 
@@ -31,7 +31,11 @@ describe.skipIf(!flipPresent)('Step: flip.yml flip in SSM, with the real CLI', (
     // Answers every health probe 200, as a live router would.
     healthy = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
     await new Promise<void>((r) => healthy.listen(0, '127.0.0.1', r));
-    seeded = config(`http://127.0.0.1:${(healthy.address() as AddressInfo).port}`);
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const refused = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    seeded = config(`http://127.0.0.1:${(healthy.address() as AddressInfo).port}`, refused);
   });
   afterAll(async () => {
     await ssm.close();
@@ -46,11 +50,12 @@ describe.skipIf(!flipPresent)('Step: flip.yml flip in SSM, with the real CLI', (
   });
 
   /** Runs the step from the repository root, as the job does after checkout. */
-  const runFlip = (inputs: { APP: string; PRIORITY: string; DRY_RUN: string }) =>
+  const runFlip = (inputs: { APP: string; PRIORITY: string; DRY_RUN: string; FORCE?: string }) =>
     runStepScript(
       script,
       workspace,
       {
+        FORCE: 'false',
         ...inputs,
         ROUTE_CONFIG_PARAMETER: PARAMETER,
         AWS_ENDPOINT_URL_SSM: ssm.url,
@@ -101,6 +106,24 @@ describe.skipIf(!flipPresent)('Step: flip.yml flip in SSM, with the real CLI', (
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(ssm.get(PARAMETER)?.version).toBe(versionBefore);
     expect(result.summary).toContain('dry run');
+  });
+
+  it.each([
+    ['false', 1, 'refused: nothing written'],
+    ['true', 0, 'written although the probe failed'],
+  ])('force=%s: a new first provider CI cannot reach exits %i (%s)', async (force, status) => {
+    // Prepare
+    const versionBefore = ssm.get(PARAMETER)?.version ?? 0;
+
+    // Act
+    const result = await runFlip({ APP: 'task', PRIORITY: '41', DRY_RUN: 'false', FORCE: force });
+
+    // Assess: the probe ran and its failure is in the summary either way.
+    expect(result.status, result.stdout + result.stderr).toBe(status);
+    expect(ssm.get(PARAMETER)?.version).toBe(status === 0 ? versionBefore + 1 : versionBefore);
+    if (status === 0) expect(stored().routes.task.priority).toBe('41');
+    expect(result.summary).toContain('### flip task 41 in SSM');
+    expect(result.summary).toMatch(/4.*(down|refused|ECONNREFUSED)/i);
   });
 
   it('fails the job on an unknown provider id, writes nothing, and still explains why in the summary', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readShell } from './shellCommands.ts';
 
 /** Flags every store command shares (which store, and how to reach it). */
-const STORE_FLAGS = ['--target', '--config', '--parameter', '--local', '--persist-to'];
+const STORE_FLAGS = ['--target', '--config', '--parameter', '--stage', '--local', '--persist-to'];
 /** Flags of the commands that write. */
 const WRITE_FLAGS = ['--dry-run', '--yes'];
 
@@ -22,12 +22,16 @@ export interface CliCommandSpec {
  */
 export const CLI_COMMANDS: Readonly<Record<string, CliCommandSpec>> = {
   serve: { flags: ['--runtime', '--config', '--port', '--host', '--self', '--static'] },
-  validate: { flags: [] },
+  validate: { flags: ['--strict', '--quiet', '--json'] },
   schema: { flags: ['--write'] },
   dev: { flags: [] },
-  flip: { flags: [...STORE_FLAGS, ...WRITE_FLAGS, '--create'], targets: ['file', 'ssm', 'kv'] },
+  flip: {
+    flags: [...STORE_FLAGS, ...WRITE_FLAGS, '--create', '--strict', '--json', '--force', '--no-probe'],
+    targets: ['file', 'ssm', 'kv'],
+  },
   show: { flags: [...STORE_FLAGS, '--json'], targets: ['file', 'ssm', 'kv'] },
-  push: { flags: [...STORE_FLAGS, ...WRITE_FLAGS], targets: ['file', 'ssm', 'kv'] },
+  push: { flags: [...STORE_FLAGS, ...WRITE_FLAGS, '--strict', '--json'], targets: ['file', 'ssm', 'kv'] },
+  setup: { flags: ['--stage', '--wrangler-config', '--api-base', '--dry-run', '--json'] },
   history: { flags: ['--target', '--parameter', '--limit'], targets: ['ssm'] },
   rollback: { flags: ['--target', '--parameter', '--to', ...WRITE_FLAGS], targets: ['ssm'] },
   drill: {
@@ -80,6 +84,8 @@ export const SHELL_TOOLS: ReadonlySet<string> = new Set([
   'wc',
   'mkdir',
   'git',
+  'sha256sum',
+  'cut',
 ]);
 
 /** What a workflow's commands are checked against: this repository's scripts and binaries. */

@@ -44,12 +44,14 @@ export function createWorkspace(): Workspace {
  * Runs a `run:` script exactly as GitHub runs `shell: bash` on Linux
  * (`bash --noprofile --norc -eo pipefail FILE`), in `cwd` (default: the workspace), with only
  * PATH, HOME, RUNNER_TEMP and the given variables set. The summary and output files are fresh each time.
+ * The script is killed after `timeoutMs` (default 60 s; a step making several wrangler calls needs more).
  */
 export async function runStepScript(
   script: string,
   workspace: Workspace,
   env: Record<string, string> = {},
   cwd: string = workspace.dir,
+  timeoutMs = 60_000,
 ): Promise<StepResult> {
   const runner = mkdtempSync(join(tmpdir(), 'hadoku-runner-'));
   try {
@@ -64,7 +66,7 @@ export async function runStepScript(
     const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
+      timeout: timeoutMs,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? runner,

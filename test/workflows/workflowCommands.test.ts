@@ -29,8 +29,8 @@ describe('Workflow run steps', () => {
     // Act
     const usages = runSteps.flatMap((runStep) => readShell(runStep.step.run).commands.flatMap((command) => cliUsage(command.words) ?? []));
 
-    // Assess: flip and drill are what the workflows need.
-    expect([...new Set(usages.map((usage) => usage.sub))].sort()).toEqual(['drill', 'flip']);
+    // Assess: flip and drill, and validate and push for the one config source of deploy.yml.
+    expect([...new Set(usages.map((usage) => usage.sub))].sort()).toEqual(['drill', 'flip', 'push', 'validate']);
     expect(existsSync(join(repoRoot, 'bin', 'hadoku-route.js'))).toBe(true);
   });
 });

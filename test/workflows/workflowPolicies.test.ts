@@ -129,14 +129,34 @@ describe('Workflow: deploy.yml', () => {
     expect(called.inputs.stage).toMatchObject({ required: true });
   });
 
-  it("deploys only after tests: its own when started by hand, the caller's when called", () => {
+  it("deploys only after tests (its own when started by hand, the caller's when called) and the one validation of the config", () => {
     // Assess
     expect(runs(jobs.test)).toEqual(expect.arrayContaining(['npm ci', 'npm test']));
     expect(jobs.test.if).toBe("github.event_name == 'workflow_dispatch'");
-    expect(needsOf(jobs.lambda)).toEqual(['test']);
-    expect(needsOf(jobs.worker)).toEqual(['test']);
-    for (const job of [jobs.lambda, jobs.worker])
-      expect(job.if).toContain("(needs.test.result == 'success' || needs.test.result == 'skipped')");
+    expect(needsOf(jobs.config)).toEqual(['test']);
+    expect(jobs.config.if).toContain("(needs.test.result == 'success' || needs.test.result == 'skipped')");
+    expect(needsOf(jobs.lambda)).toEqual(['test', 'config']);
+    expect(needsOf(jobs.worker)).toEqual(['test', 'config']);
+    for (const job of [jobs.lambda, jobs.worker]) expect(job.if).toContain("needs.config.result == 'success'");
+  });
+
+  it('validates route-config.json once and both deploy jobs store those very bytes (SSM by cdk deploy, KV by push)', () => {
+    // Prepare
+    const validate = jobs.config.steps?.find((step) => step.id === 'validate');
+    const checks = [jobs.lambda, jobs.worker].map((job) =>
+      (job.steps ?? []).find((step) => step.env?.VALIDATED_SHA256 === '${{ needs.config.outputs.sha256 }}'),
+    );
+
+    // Assess
+    expect(validate?.run).toContain('node bin/hadoku-route.js validate route-config.json');
+    expect(jobs.config.outputs).toEqual({ sha256: '${{ steps.validate.outputs.sha256 }}' });
+    for (const check of checks) expect(check?.run).toContain('if [ "$sha256" != "$VALIDATED_SHA256" ]; then');
+    // The Lambda job checks before cdk deploy; the Worker job pushes into the stage's KV after wrangler deploy.
+    const lambdaSteps = (jobs.lambda.steps ?? []).map((step) => step.id ?? step.name);
+    expect(lambdaSteps.indexOf('same-config')).toBeLessThan(lambdaSteps.indexOf('cdk deploy'));
+    const kv = jobs.worker.steps?.find((step) => step.id === 'kv-config');
+    expect(kv?.run).toContain('node bin/hadoku-route.js push route-config.json --target kv --stage "$STAGE" --yes');
+    expect(kv?.env).toMatchObject({ CLOUDFLARE_API_TOKEN: '${{ secrets.CLOUDFLARE_API_TOKEN }}' });
   });
 
   it('keeps the two deploys independent: neither waits for the other, so one failing never stops the other', () => {
@@ -220,6 +240,17 @@ describe('Workflow: flip.yml', () => {
     // Assess
     expect(job.if).toBe(condition);
     expect(runs(job).join('\n')).toContain(`node bin/hadoku-route.js flip "$APP" "$PRIORITY" --target ${target} --yes`);
+  });
+
+  it('passes --force only when the boolean force input is true', () => {
+    // Assess
+    expect(inputs.force).toMatchObject({ type: 'boolean', default: false });
+    expect(flip.doc.env?.FORCE).toBe('${{ inputs.force }}');
+    for (const target of ['ssm', 'kv']) {
+      const script = runs(flip.doc.jobs[target]).join('\n');
+      expect(script).toContain('if [ "$FORCE" = true ]; then flags+=(--force); fi');
+      expect(script).toContain('--yes "${flags[@]}"');
+    }
   });
 
   it('serialises flips: each is a read-change-write', () => {

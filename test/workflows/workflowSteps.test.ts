@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -179,7 +180,7 @@ describe('Step: deploy.yml summary', () => {
     // Assess
     expect(result.status).toBe(0);
     expect(result.summary).toContain('| tests | failure | |');
-    expect(result.summary).toContain('| Lambda (cdk deploy) | skipped (tests failed, or not touched / not requested) |');
+    expect(result.summary).toContain('| Lambda (cdk deploy) | skipped (tests or config failed, or not touched / not requested) |');
   });
 });
 
@@ -377,6 +378,27 @@ describe('Step: deploy.yml stage check', () => {
     // Assess
     expect(result.status).toBe(status);
     if (status === 1) expect(result.stdout).toContain('::error::stage must match');
+  });
+});
+
+describe('Step: deploy.yml same config as validated', () => {
+  const script = runScript('deploy.yml', 'lambda', 'same-config');
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it.each([
+    ['the file the config job validated', '{"a":1}\n', sha256('{"a":1}\n'), 0],
+    ['another file (a different checkout)', '{"a":2}\n', sha256('{"a":1}\n'), 1],
+    ['no hash from the config job', '{"a":1}\n', '', 1],
+  ])('%s: exit %i', async (_label, text, validated, status) => {
+    // Prepare
+    workspace.write('route-config.json', text);
+
+    // Act
+    const result = await runStepScript(script, workspace, { VALIDATED_SHA256: validated });
+
+    // Assess
+    expect(result.status, result.stderr).toBe(status);
+    if (status === 1) expect(result.stdout).toContain('::error::route-config.json (sha256 ');
   });
 });
 

@@ -51,7 +51,11 @@ export class KvStore implements ConfigStore {
   }
 
   async read(): Promise<StoredConfig | null> {
-    const text = await this.#wrangler(['kv', 'key', 'get', KV_KEY]);
+    const text = await this.#wrangler(['kv', 'key', 'get', KV_KEY]).catch((error: Error) => {
+      // Remote, a missing key is the API's 404 (wrangler exits 1); the key list below tells it from a missing namespace.
+      if (this.remote && /\/values\/\S+ - 404\b/.test(error.message)) return 'Value not found\n';
+      throw error;
+    });
     // wrangler prints this for a missing key, exit 0: ask the key list to tell it from a value.
     if (text === 'Value not found\n') {
       const list = JSON.parse(await this.#wrangler(['kv', 'key', 'list', '--prefix', KV_KEY])) as Array<{ name: string }>;
