@@ -3,8 +3,10 @@
  * against two upstream processes, all on 127.0.0.1, with an open-loop load (a fixed request rate,
  * so a stalled request does not slow the arrivals the way a closed loop would).
  *
- *   node bench/hedging.ts            every phase (about two minutes)
+ *   node bench/hedging.ts            every phase (about three minutes)
  *   node bench/hedging.ts hang       one phase: hang | steady | slow | failback
+ *
+ * `npm run bench` runs every phase in a full run, and in a quick one with `--hedging`.
  *
  * Phases (each on a fresh router, so breakers start closed):
  * - hang: provider 1 never answers, provider 2 answers in ~5 ms; GET at 50 req/s for 10 s, hedging
@@ -238,10 +240,25 @@ const PHASES: Record<string, () => Promise<void>> = {
   failback: failbackPhase,
 };
 
-const [role, arg] = process.argv.slice(2);
-if (role === 'upstream') upstreamRole(arg ?? 'upstream');
-else if (role === 'router') await routerRole(arg!);
-else {
-  for (const [name, phase] of Object.entries(PHASES)) if (!role || role === name) await phase();
-  process.exit(0);
+/**
+ * Prints the hedging and failback figures of every phase (or of the named ones), each phase on
+ * fresh processes. Open-loop load at a fixed rate, so a phase takes its wall time whatever the machine.
+ *
+ * @example
+ * await benchHedging(['hang']);
+ */
+export async function benchHedging(phases: string[] = Object.keys(PHASES)): Promise<void> {
+  console.log('\n# Hedged fallback and gentle failback (issue 15: Express router, two upstream processes, open-loop load)');
+  for (const [name, phase] of Object.entries(PHASES)) if (phases.includes(name)) await phase();
+}
+
+// Run as a script, or as one of its own child roles; imported by run.ts, nothing runs here.
+if (process.argv[1] === SELF) {
+  const [role, arg] = process.argv.slice(2);
+  if (role === 'upstream') upstreamRole(arg ?? 'upstream');
+  else if (role === 'router') await routerRole(arg!);
+  else {
+    await benchHedging(role ? [role] : undefined);
+    process.exit(0);
+  }
 }

@@ -2,12 +2,17 @@
  * `npm run bench` (`-- --quick` for a run under a minute): figures and ratios measured side by
  * side in one run. Nothing here asserts on time: the machines are shared, so speed goals are read
  * from this output, not from tests.
+ *
+ * A full run adds the bundles, cold starts, config propagation, the status page figures and the
+ * hedging phases (minutes); a quick run adds the last two with `--status` and `--hedging`.
  */
 import { benchCore } from './core.ts';
 import { benchProxies } from './express.ts';
 import { benchLambdaOverhead } from './lambdaOverhead.ts';
 
 const quick = process.argv.includes('--quick');
+const status = !quick || process.argv.includes('--status');
+const hedging = !quick || process.argv.includes('--hedging');
 const started = performance.now();
 
 console.log(`# hadoku-route bench (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'})`);
@@ -25,6 +30,9 @@ if (!quick) {
   await (await import('./worker.ts')).benchWorker({ quick });
   await (await import('./propagation.ts')).benchPropagation({ quick });
 }
+if (status) await (await import('./status.ts')).benchStatus({ quick });
+// Open-loop phases at a fixed rate: about three minutes whatever the machine, so last.
+if (hedging) await (await import('./hedging.ts')).benchHedging();
 console.log(
-  `\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s${quick ? ' (quick: bundle, Worker and propagation figures need a full run)' : ''}`,
+  `\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s${quick ? ' (quick: bundle, Worker, propagation, status and hedging figures need a full run, or --status / --hedging)' : ''}`,
 );

@@ -1,19 +1,23 @@
 /**
  * Figures of the status page and the Prometheus metrics (issue 16). Nothing here asserts on time.
  *
- *   node bench/status.ts                       # Express router on loopback, 10k requests, then the figures
+ *   node bench/status.ts [--quick]             # Express router on loopback, 10k (quick: 2k) requests, then the figures
  *   node bench/status.ts --page-only URL ...   # page size and first paint of running routers (e.g. `npm start`'s)
  *
  * - page size: bytes of `GET /_router/status` with the recent-requests ring full;
  * - first paint: Chromium's `first-contentful-paint` of the page, median of warm navigations;
- * - scrape time: `GET /_router/metrics` after 10k routed requests were counted, median of 20.
+ * - scrape time: `GET /_router/metrics` after 10k (quick: 2k) routed requests were counted, median of 20.
+ *
+ * `npm run bench` prints these in a full run, and in a quick one with `--status`.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startExpressRouter } from '../functions/express/index.ts';
-import { startUpstream } from '../test/support/upstream.ts';
-import { hasChromium, openChromiumPage } from '../test/status/headlessChromium.ts';
+import { hasChromium, openChromiumPage } from '../infra/hosts/headlessChromium.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -57,10 +61,35 @@ async function pageFigures(url: string): Promise<void> {
   }
 }
 
-async function scrapeFigures(): Promise<void> {
-  const one = await startUpstream('one');
-  const two = await startUpstream('two');
-  two.set((r) => (r.url.endsWith('/7') ? { status: 503 } : { status: 200, body: 'ok' }));
+/** A provider on 127.0.0.1 answering `ok`; with `failSeven`, 503 for paths ending in `/7` (so some requests fall back). */
+async function provider(failSeven: boolean): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (failSeven && req.url?.endsWith('/7')) res.writeHead(503).end('down');
+    else res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Prints the status figures: `requests` routed GETs through an Express router on loopback, then
+ * the metrics scrape time and the status page's size and first paint (skipped without Chromium).
+ *
+ * @example
+ * await benchStatus({ quick: true }); // 2,000 requests, for `npm run bench -- --quick --status`
+ */
+export async function benchStatus(opts: { quick: boolean }): Promise<void> {
+  const requests = opts.quick ? 2000 : 10_000;
+  console.log(`\n## Status page and metrics (Express router on loopback, after ${requests} routed requests)`);
+  const one = await provider(false);
+  const two = await provider(true);
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'hadoku-bench-status-')), 'route-config.json');
   writeFileSync(
     file,
@@ -74,8 +103,8 @@ async function scrapeFigures(): Promise<void> {
   const router = await startExpressRouter({ configPath: file, port: 0, env: {}, log: () => {}, configLog: () => {} });
   try {
     const started = performance.now();
-    await traffic(router.url, 10_000, 16);
-    console.log(`10000 requests routed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await traffic(router.url, requests, 16);
+    console.log(`${requests} requests routed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const times: number[] = [];
     let size = 0;
     for (let i = 0; i < 20; i++) {
@@ -85,7 +114,7 @@ async function scrapeFigures(): Promise<void> {
       size = text.length;
     }
     const max = Math.max(...times).toFixed(2);
-    console.log(`metrics scrape after 10k requests: median ${median(times).toFixed(2)} ms, max ${max} ms, ${size} B`);
+    console.log(`metrics scrape after ${requests} requests: median ${median(times).toFixed(2)} ms, max ${max} ms, ${size} B`);
     await pageFigures(router.url);
   } finally {
     await router.close();
@@ -94,9 +123,12 @@ async function scrapeFigures(): Promise<void> {
   }
 }
 
-const pageOnly = process.argv.indexOf('--page-only');
-if (pageOnly >= 0) {
-  for (const url of process.argv.slice(pageOnly + 1)) await pageFigures(url.replace(/\/+$/, ''));
-} else {
-  await scrapeFigures();
+// Run as a script (not imported by run.ts): every figure, or the page figures of running routers.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const pageOnly = process.argv.indexOf('--page-only');
+  if (pageOnly >= 0) {
+    for (const url of process.argv.slice(pageOnly + 1)) await pageFigures(url.replace(/\/+$/, ''));
+  } else {
+    await benchStatus({ quick: process.argv.includes('--quick') });
+  }
 }

@@ -39,21 +39,28 @@ export interface ForwardInfo {
 export function forwardRequestHeaders(incoming: Headers, info: ForwardInfo): Headers {
   const named = connectionNamed(incoming);
   const out = new Headers();
+  // The router's own headers are skipped in the copy and appended after: one append each, where
+  // a `set` over a copied value would search and splice the list (once per request, on the hot path).
+  const appendsFor = info.clientAddress ? 'x-forwarded-for' : '';
   for (const [name, value] of incoming) {
     if (isHopByHop(name, named) || name === 'host' || name === 'content-length' || name === 'expect') continue;
+    if (name === appendsFor || ROUTER_SETS.has(name)) continue;
     out.append(name, value);
   }
   if (info.clientAddress) {
     const prior = incoming.get('x-forwarded-for');
-    out.set('x-forwarded-for', prior ? `${prior}, ${info.clientAddress}` : info.clientAddress);
+    out.append('x-forwarded-for', prior ? `${prior}, ${info.clientAddress}` : info.clientAddress);
   }
-  out.set('x-forwarded-host', info.host);
-  out.set('x-forwarded-proto', info.proto);
-  out.set('x-request-id', info.requestId);
-  out.set('x-no-fallback', '1');
-  out.set('x-route-hops', String(info.hops + 1));
+  out.append('x-forwarded-host', info.host);
+  out.append('x-forwarded-proto', info.proto);
+  out.append('x-request-id', info.requestId);
+  out.append('x-no-fallback', '1');
+  out.append('x-route-hops', String(info.hops + 1));
   return out;
 }
+
+/** Request headers the router always sets on a forwarded request, whatever the client sent. */
+const ROUTER_SETS = new Set(['x-forwarded-host', 'x-forwarded-proto', 'x-request-id', 'x-no-fallback', 'x-route-hops']);
 
 /** Response headers for the client: the provider's, minus hop-by-hop ones; every `Set-Cookie` kept. */
 export function clientResponseHeaders(upstream: Headers): Headers {
@@ -64,6 +71,30 @@ export function clientResponseHeaders(upstream: Headers): Headers {
     out.append(name, value);
   }
   return out;
+}
+
+/**
+ * Removes the hop-by-hop headers from a provider's answer in place, for a Response that can be
+ * answered as is instead of being copied ({@link clientResponseHeaders} makes the copy).
+ *
+ * @returns `false`, with nothing changed, when the headers are immutable (a `fetch()` answer's)
+ * @example
+ * const headers = stripHopByHop(upstream.headers) ? upstream.headers : clientResponseHeaders(upstream.headers);
+ */
+export function stripHopByHop(headers: Headers): boolean {
+  const named = connectionNamed(headers);
+  try {
+    // The first change made: immutable headers throw here, before anything else changed.
+    headers.delete('connection');
+  } catch {
+    return false;
+  }
+  let doomed: string[] | undefined;
+  for (const [name] of headers) {
+    if (isHopByHop(name, named)) (doomed ??= []).push(name);
+  }
+  if (doomed) for (const name of doomed) headers.delete(name);
+  return true;
 }
 
 /** The hop count a request arrived with (`X-Route-Hops`), 0 when absent or not a number. */

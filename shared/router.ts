@@ -15,7 +15,7 @@ import { LatencyTracker } from './latencyTracker.ts';
 import { raceAttempts, type Racer } from './raceAttempts.ts';
 import { exhaustionAnswer, stoppedAnswer, type LastFailure } from './exhaustionAnswer.ts';
 import { decideFallback, isFallbackStatus } from './fallbackPolicy.ts';
-import { arrivedHops, clientResponseHeaders, forwardRequestHeaders } from './headers.ts';
+import { arrivedHops, clientResponseHeaders, forwardRequestHeaders, stripHopByHop } from './headers.ts';
 import { healthRoute } from './healthRoute.ts';
 import { checkAppRegistry } from './hostedApps.ts';
 import { jsonResponse } from './jsonResponse.ts';
@@ -234,6 +234,8 @@ export function createRouter(opts: RouterOptions): Router {
   async function attemptAll(req: RoutedRequest, edge: EdgeCacheStep, body: Uint8Array | null): Promise<Response> {
     const { config, settings } = req;
     const local = localFor(req.app, req.ctx);
+    // Shared health (configManager.ts): read with the config, so no store call here; advice only.
+    const health = opts.config.healthAdvice();
     const planned = planAttempts({
       priority: settings.priority,
       self: opts.self,
@@ -241,6 +243,7 @@ export function createRouter(opts: RouterOptions): Router {
       hasLocal: local !== undefined,
       noFallback: req.request.headers.get(HEADER.noFallback) === '1',
       isOpen: (id) => config.breaker !== null && breaker.isOpen(id, config.breaker),
+      markedDown: health.ok ? health.down : undefined,
     });
     // Gentle failback (failbackRamp.ts): a provider back from an open breaker is first in line for a growing share.
     const shareOf = (id: string) => ramp.shareOf(id, breaker.recoveredAt(id), wallNow(), config.failback!);
@@ -408,30 +411,33 @@ export function createRouter(opts: RouterOptions): Router {
     });
     return (step: Step) =>
       (signal: AbortSignal): Promise<Response> => {
-        if (step.local)
-          return local!(
-            new Request(request.url, {
-              method,
-              headers: withRequestId(request.headers, req.requestId),
-              body: body as BodyInit | null,
-              signal,
-            }),
-          );
+        if (step.local) return local!(localRequest(request.url, method, withRequestId(request.headers, req.requestId), body, signal));
         const target = upstreamUrl(config.providers.get(step.id)!, url.pathname, url.search);
         if (target === null) return Promise.reject(Object.assign(new Error('upstream URL left the provider origin'), { notSent: true }));
         return opts.fetch(target, { method, headers: forwardHeaders, body, signal, redirect: 'manual' });
       };
   }
 
-  /** A provider's answer as the client gets it (SPEC 3.5, 3.6), stored in the edge cache when it may be. */
+  /**
+   * A provider's answer as the client gets it (SPEC 3.5, 3.6), stored in the edge cache when it may be. A Response
+   * whose headers may change (one a transport built) is cleaned in place and answered itself: no second Response,
+   * and its body is not touched (Node's transport keeps it the socket's stream: functions/node/nodeAnswer.ts).
+   * A `fetch()` answer's headers are immutable, and an in-process app may keep its Response: those are copied.
+   */
   async function answer(req: RoutedRequest, upstream: Response, step: Step, edge: EdgeCacheStep | null): Promise<Response> {
-    const headers = clientResponseHeaders(upstream.headers);
+    const timing = upstream.headers.get('server-timing');
+    const own = !step.local && upstream instanceof Response && stripHopByHop(upstream.headers);
+    const headers = own ? upstream.headers : clientResponseHeaders(upstream.headers);
     const source = backendSource(req, step);
     if (source !== null) headers.set(HEADER.backendSource, source);
-    for (const [name, value] of attemptHeaders(req.attempts, upstream.headers.get('server-timing'))) headers.set(name, value);
-    let body = NULL_BODY_STATUS.has(upstream.status) || req.method === 'HEAD' ? null : upstream.body;
-    if (body === null) upstream.body?.cancel().catch(() => {});
-    if (edge) body = await edge.settle(upstream.status, headers, body, req.ctx);
+    for (const [name, value] of attemptHeaders(req.attempts, timing)) headers.set(name, value);
+    const bodyless = NULL_BODY_STATUS.has(upstream.status) || req.method === 'HEAD';
+    if (bodyless) upstream.body?.cancel().catch(() => {});
+    // Only a body the edge cache stores is branched (edgeCacheStep.ts); it hands any other back unchanged.
+    const branched = edge?.cacheable === true && !bodyless;
+    const settled = edge ? await edge.settle(upstream.status, headers, branched ? upstream.body : null, req.ctx) : null;
+    if (own && !branched && (!bodyless || upstream.body === null)) return upstream;
+    const body = bodyless ? null : branched ? settled : upstream.body;
     try {
       return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers });
     } catch {
@@ -467,6 +473,18 @@ function appContext(ctx: RouterContext): AppContext {
     passThroughOnException() {},
     props: {},
   };
+}
+
+/**
+ * The Request of an in-process attempt. The attempt's signal is attached as the Request's own
+ * `signal` rather than passed to the constructor: Node's Request follows a passed signal through a
+ * dependent signal and a finalization registry (~25 us of CPU per attempt, more than the rest of
+ * the core), and apps and adapters read `request.signal`, which this is.
+ */
+function localRequest(url: string, method: string, headers: Headers, body: Uint8Array | null, signal: AbortSignal): Request {
+  const request = new Request(url, { method, headers, body: body as BodyInit | null });
+  Object.defineProperty(request, 'signal', { value: signal, enumerable: true });
+  return request;
 }
 
 function withRequestId(headers: Headers, requestId: string): Headers {

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { nodeBodies } from '../node/httpTransport.ts';
+import { untouchedNodeBody } from '../node/nodeAnswer.ts';
 
 /**
  * Writes a Fetch `Response` to a Node response: status, headers (every `Set-Cookie` on its own
  * line) and the body, streamed. When the body is still the untouched Node stream of an upstream
- * answer it is piped directly, which skips the web-stream round trip on the hot path.
+ * answer (nodeAnswer.ts) it is piped directly: no web stream is made at all on the hot path.
  */
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
   // One flat [name, value, ...] list: Headers iteration already yields each Set-Cookie on its
@@ -12,13 +12,9 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
   const headers: string[] = [];
   for (const [name, value] of response.headers) headers.push(name, value);
   res.writeHead(response.status, response.statusText || undefined, headers);
-  const body = response.body;
-  if (!body) {
-    res.end();
-    return;
-  }
-  const raw = nodeBodies.get(body);
-  if (raw && !body.locked) {
+  // Asked before `.body`, which would make the web stream this skips.
+  const raw = untouchedNodeBody(response);
+  if (raw) {
     await new Promise<void>((resolve) => {
       raw.on('error', () => res.destroy());
       raw.on('aborted', () => res.destroy());
@@ -28,6 +24,11 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
       });
       raw.pipe(res);
     });
+    return;
+  }
+  const body = response.body;
+  if (!body) {
+    res.end();
     return;
   }
   const reader = body.getReader();

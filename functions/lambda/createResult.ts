@@ -7,6 +7,13 @@ import { readBufferedAnswer, UpstreamBodyError } from './readBufferedAnswer.ts';
  */
 export const MAX_BUFFERED_BODY_BYTES = 6 * 1024 * 1024 - 64 * 1024;
 
+/**
+ * The bytes of answers the router's `settle` hook read whole (settleBufferedAnswer.ts), by the
+ * Response it made of them: {@link createResult} takes them as they are instead of reading the
+ * body stream back. A Response made after settling (the edge cache branches the body) is not here.
+ */
+export const settledBodies = new WeakMap<Response, Uint8Array>();
+
 /** Content types whose bytes are sent as text when they are valid UTF-8 (smaller than base64, readable in logs). */
 const TEXTUAL = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded|problem\+json|ld\+json)|[^;]*\+(json|xml))/i;
 
@@ -43,8 +50,9 @@ export async function createResult(response: Response, method = 'GET'): Promise<
 
   // Counted while read and given up past the limit: a large answer never sits whole in memory.
   let bytes: Uint8Array;
+  const settled = response.bodyUsed ? undefined : settledBodies.get(response);
   try {
-    const read = await readBufferedAnswer(response.body, MAX_BUFFERED_BODY_BYTES);
+    const read = settled ?? (await readBufferedAnswer(response.body, MAX_BUFFERED_BODY_BYTES));
     if (read === 'too-large') return tooLarge();
     bytes = read;
   } catch (error) {

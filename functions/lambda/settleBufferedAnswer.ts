@@ -1,5 +1,7 @@
-import { MAX_BUFFERED_BODY_BYTES } from './createResult.ts';
-import { readBufferedAnswer } from './readBufferedAnswer.ts';
+import { untouchedNodeBody } from '../node/nodeAnswer.ts';
+import { readNodeBody } from '../node/readNodeBody.ts';
+import { MAX_BUFFERED_BODY_BYTES, settledBodies } from './createResult.ts';
+import { readBufferedAnswer, UpstreamBodyError } from './readBufferedAnswer.ts';
 
 /**
  * The router's `settle` hook on a BUFFERED Function URL (SPEC 3.7): the chosen answer is read
@@ -12,15 +14,29 @@ import { readBufferedAnswer } from './readBufferedAnswer.ts';
  * createRouter({ config, fetch, settle: settleBufferedAnswer });
  */
 export async function settleBufferedAnswer(response: Response): Promise<Response> {
-  if (response.body === null) return response;
-  const read = await readBufferedAnswer(response.body, MAX_BUFFERED_BODY_BYTES);
+  const read = await readWhole(response);
+  if (read === null) return response;
   if (read === 'too-large') {
     const error = `answer is larger than a BUFFERED Function URL can return (limit ${MAX_BUFFERED_BODY_BYTES} bytes)`;
     return Response.json({ error, limit_bytes: MAX_BUFFERED_BODY_BYTES }, { status: 502, headers: { 'cache-control': 'no-store' } });
   }
-  return new Response(read as Uint8Array<ArrayBuffer>, {
+  const settled = new Response(read as Uint8Array<ArrayBuffer>, {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
   });
+  // createResult takes these bytes as they are, instead of reading them back out of the Response.
+  settledBodies.set(settled, read);
+  return settled;
+}
+
+/** The body's bytes (`null`: no body); from the transport's Node stream when no web stream was made of it. */
+async function readWhole(response: Response): Promise<Uint8Array | 'too-large' | null> {
+  const raw = untouchedNodeBody(response);
+  if (raw === undefined) return response.body === null ? null : readBufferedAnswer(response.body, MAX_BUFFERED_BODY_BYTES);
+  try {
+    return (await readNodeBody(raw, MAX_BUFFERED_BODY_BYTES)) ?? 'too-large';
+  } catch (error) {
+    throw new UpstreamBodyError('provider body broke off before it was whole', { cause: error });
+  }
 }

@@ -2,14 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { UpstreamFetch, UpstreamInit } from '../../shared/index.ts';
-import { lazyWebStream } from './lazyWebStream.ts';
-
-/**
- * Node bodies behind the web streams this transport hands out. An adapter that finds a response's
- * untouched body here may pipe the Node stream straight to its client instead of pumping it
- * through a `ReadableStream` (the conversion is the dominant cost of a Node proxy).
- */
-export const nodeBodies = new WeakMap<ReadableStream<Uint8Array>, IncomingMessage>();
+import { NodeAnswer } from './nodeAnswer.ts';
 
 /** Options of {@link createHttpTransport}. */
 export interface HttpTransportOptions {
@@ -153,9 +146,8 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
     incoming.resume();
     return new Response(null, { status, statusText: safeStatusText(incoming.statusMessage), headers });
   }
-  const body = lazyWebStream(incoming, (source) => source.destroy());
-  nodeBodies.set(body, incoming);
-  return new Response(body, { status, statusText: safeStatusText(incoming.statusMessage), headers });
+  // The body stays the Node stream until someone reads it (nodeAnswer.ts): the proxy path pipes it.
+  return new NodeAnswer(incoming, { status, statusText: safeStatusText(incoming.statusMessage), headers });
 }
 
 function safeStatusText(text: string | undefined): string {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExpressRouter, type RunningRouter } from '../../functions/express/index.ts';
 import { startUpstream, type Upstream } from '../support/upstream.ts';
-import { CHROMIUM_PATH, hasChromium, openChromiumPage, type ChromiumPage } from './headlessChromium.ts';
+import { CHROMIUM_PATH, hasChromium, openChromiumPage, type ChromiumPage } from '../../infra/hosts/headlessChromium.ts';
 
 if (!hasChromium) {
   console.warn(`status page browser test SKIPPED: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM=/path)`);

@@ -2,7 +2,8 @@
  * Drives the system's headless Chromium (Debian's `chromium` package) over the DevTools protocol,
  * with Node's built-in WebSocket: no puppeteer, no browser download. Enough for a page test:
  * navigate, wait for loads, evaluate an expression, and collect every console error, uncaught
- * exception and browser log error (a failed favicon or a CSP violation counts).
+ * exception and browser log error (a failed favicon or a CSP violation counts). Used by the
+ * status page's browser test and by `bench/status.ts` (first paint).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -1,0 +1,45 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createResult } from '../../functions/lambda/createResult.ts';
+import { settleBufferedAnswer } from '../../functions/lambda/settleBufferedAnswer.ts';
+import { createHttpTransport } from '../../functions/node/httpTransport.ts';
+import { NodeAnswer } from '../../functions/node/nodeAnswer.ts';
+
+const BODY = JSON.stringify({ ok: true, items: [1, 2, 3] });
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A provider's answer through the Lambda's real transport. */
+async function providerAnswer(): Promise<Response> {
+  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(BODY));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const transport = createHttpTransport();
+  cleanups.push(() => {
+    transport.close();
+    server.closeAllConnections();
+    server.close();
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+  return transport(url, { method: 'GET', headers: new Headers(), body: null, signal: new AbortController().signal, redirect: 'manual' });
+}
+
+describe('Function: settleBufferedAnswer on the Node transport', () => {
+  it('reads the Node body whole without making a web stream of it', async () => {
+    const bodyMade = vi.spyOn(NodeAnswer.prototype, 'body', 'get');
+    const settled = await settleBufferedAnswer(await providerAnswer());
+    expect(bodyMade).not.toHaveBeenCalled();
+    expect(settled.status).toBe(200);
+    expect(await settled.text()).toBe(BODY);
+  });
+
+  it('hands createResult the bytes it read: the result is built without reading the body stream back', async () => {
+    const settled = await settleBufferedAnswer(await providerAnswer());
+    const result = await createResult(settled, 'GET');
+    expect(settled.bodyUsed).toBe(false);
+    expect(result).toMatchObject({ statusCode: 200, body: BODY, isBase64Encoded: false });
+  });
+});
