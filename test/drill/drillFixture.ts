@@ -23,13 +23,16 @@ export function writeTempConfig(prefix: string, config: unknown): string {
   return file;
 }
 
-/** Writes the test config into a fresh temp dir and returns its path. */
-export function writeDrillConfig(): string {
+/**
+ * Writes the test config into a fresh temp dir and returns its path.
+ * @param timeoutMs - `timeout_ms`. @default TIMEOUT_MS
+ */
+export function writeDrillConfig(timeoutMs: number = TIMEOUT_MS): string {
   return writeTempConfig('hadoku-drill-', {
     global_priority: '12',
     routes: { task: { priority: '123' }, watchparty: { priority: '1', cache: true } },
     providers: { '1': '${LOCAL_BASE}', '2': '${WORKER_BASE}', '3': '${LAMBDA_BASE}' },
-    timeout_ms: TIMEOUT_MS,
+    timeout_ms: timeoutMs,
     deadline_ms: 5000,
     breaker: { failures: BREAKER.failures, cooldown_ms: BREAKER.cooldownMs },
   });
