@@ -1,6 +1,5 @@
 import { ConfigSourceError, ConfigUnavailableError, ConfigValidationError } from './errors.ts';
-import { HEALTH_DOC } from './defaults.ts';
-import { readHealthDocument, type HealthAdvice, type HealthDocument } from './healthDocument.ts';
+import { readHealthDocument, staleAt, type HealthAdvice } from './healthDocument.ts';
 import { parseConfig, type RouteConfigSnapshot } from './parseConfig.ts';
 import type { ConfigRead, ConfigReader, ConfigSourceName, Env } from './types.ts';
 
@@ -206,20 +205,20 @@ export class ConfigManager {
 
   #reject(reason: string, cause?: unknown): void {
     this.#status.last_error = reason;
-    const log = (line: Record<string, unknown>) => this.#log(line);
-    log({ level: 'warn', msg: 'config_rejected', source: this.#opts.source, reason, keeping: this.#snapshot ? this.#status.source : null });
+    this.#log({
+      level: 'warn',
+      msg: 'config_rejected',
+      source: this.#opts.source,
+      reason,
+      keeping: this.#snapshot ? this.#status.source : null,
+    });
     if (this.#snapshot === undefined && this.#opts.baked !== undefined) {
       try {
         this.#accept(parseConfig(this.#opts.baked, this.#opts.env), this.#opts.baked, 'baked');
         this.#status.last_error = reason;
       } catch (error) {
-        log({ level: 'error', msg: 'baked_config_invalid', reason: (error as Error).message, cause: String(cause ?? '') });
+        this.#log({ level: 'error', msg: 'baked_config_invalid', reason: (error as Error).message, cause: String(cause ?? '') });
       }
     }
   }
-}
-
-/** Wall time (ms) after which a usable document is stale (readHealthDocument's own limit). */
-function staleAt(doc: HealthDocument): number {
-  return Date.parse(doc.checked_at) + HEALTH_DOC.staleIntervals * doc.interval_s * 1000;
 }

@@ -59,15 +59,33 @@ export function readHealthDocument(text: string | null | undefined, nowMs: numbe
   if (shapeProblem !== null) return { ok: false, problem: `health document invalid: ${shapeProblem}` };
   const doc = value as HealthDocument;
   const ageMs = nowMs - Date.parse(doc.checked_at);
-  const maxAgeMs = HEALTH_DOC.staleIntervals * doc.interval_s * 1000;
+  const maxAgeMs = staleAt(doc) - Date.parse(doc.checked_at);
   if (ageMs > maxAgeMs)
     return { ok: false, problem: `health document stale: checked ${Math.round(ageMs / 1000)} s ago (limit ${maxAgeMs / 1000} s)` };
-  const down = new Set(
-    Object.entries(doc.providers)
-      .filter(([, p]) => !p.up)
-      .map(([id]) => id),
-  );
-  return { ok: true, doc, down };
+  return { ok: true, doc, down: new Set(downIds(doc)) };
+}
+
+/**
+ * Wall time (ms) after which `doc` is stale: {@link HEALTH_DOC}.staleIntervals of its own interval
+ * after it was checked. The one staleness rule, for readers that keep a judged document.
+ *
+ * @example
+ * staleAt({ ...doc, checked_at: '2026-12-01T00:00:00.000Z', interval_s: 60 }); // Date.parse('2026-12-01T00:03:00.000Z')
+ */
+export function staleAt(doc: HealthDocument): number {
+  return Date.parse(doc.checked_at) + HEALTH_DOC.staleIntervals * doc.interval_s * 1000;
+}
+
+/**
+ * The ids of the providers `doc` marks down, in document order.
+ *
+ * @example
+ * downIds(doc); // ['1']
+ */
+export function downIds(doc: HealthDocument): string[] {
+  return Object.entries(doc.providers)
+    .filter(([, p]) => !p.up)
+    .map(([id]) => id);
 }
 
 /** First thing wrong with a parsed document, naming the field, or `null`. */

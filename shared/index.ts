@@ -38,5 +38,5 @@ export { statusRoute } from './statusRoute.ts';
 export { StatusFeed } from './statusFeed.ts';
 export { RecentRequests, MAX_RECENT_PATH, type RecentRequest } from './recentRequests.ts';
 export { ProviderTallies, answeringAttempt, type ProviderTally } from './providerTallies.ts';
-export { readHealthDocument, type HealthDocument, type HealthAdvice, type ProviderHealth } from './healthDocument.ts';
+export { readHealthDocument, staleAt, downIds, type HealthDocument, type HealthAdvice, type ProviderHealth } from './healthDocument.ts';
 export { probeHealth, type ProbeHealthOptions } from './probeHealth.ts';

@@ -17,3 +17,16 @@ export class SsmReadError extends Error {
     this.name = 'SsmReadError';
   }
 }
+
+/**
+ * The innermost error's name and message (the SDK wraps its own): what an operator needs in a log
+ * line or `last_error`. SSM errors never carry a parameter's value.
+ *
+ * @example
+ * describeSdkError(new SsmReadError('x', { cause: new Error('throttled') })); // 'Error: throttled'
+ */
+export function describeSdkError(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return inner instanceof Error ? `${inner.name}: ${inner.message}` : 'unknown error';
+}

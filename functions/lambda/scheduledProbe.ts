@@ -1,6 +1,7 @@
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { ScheduledEvent } from 'aws-lambda';
 import {
+  downIds,
   probeHealth,
   type ProbeHealthOptions,
   type ConfigManager,
@@ -8,6 +9,7 @@ import {
   type RouteConfigSnapshot,
   type UpstreamFetch,
 } from '../../shared/index.ts';
+import { describeSdkError } from './errors.ts';
 
 /** What the handler answers a scheduled event with (EventBridge discards it; `aws lambda invoke` shows it). */
 export interface ScheduledProbeSummary {
@@ -82,13 +84,14 @@ export async function scheduledProbe(deps: ScheduledProbeDeps): Promise<Schedule
     return skipped(deps, parameter, `no usable config: ${(error as Error).message}`);
   }
   const doc = await probeHealth(config, { fetch: deps.fetch, by: 'lambda-schedule', now: deps.now, self: deps.self });
-  const summary = { parameter, checked_at: doc.checked_at, ...upAndDown(doc) };
+  const down = downIds(doc);
+  const summary = { parameter, checked_at: doc.checked_at, up: Object.keys(doc.providers).filter((id) => !down.includes(id)), down };
   try {
     // Standard tier: the document is small, and a put never moves the parameter to Advanced (cost).
     const put = { Name: parameter, Value: JSON.stringify(doc), Type: 'String' as const, Overwrite: true, Tier: 'Standard' as const };
     await deps.ssm.send(new PutParameterCommand(put));
   } catch (error) {
-    const reason = `PutParameter ${parameter} failed: ${describe(error)}`;
+    const reason = `PutParameter ${parameter} failed: ${describeSdkError(error)}`;
     deps.logger.error('health_probe_not_stored', { reason, down: summary.down });
     return { probed: true, stored: false, ...summary, reason };
   }
@@ -99,14 +102,4 @@ export async function scheduledProbe(deps: ScheduledProbeDeps): Promise<Schedule
 function skipped(deps: ScheduledProbeDeps, parameter: string | null, reason: string): ScheduledProbeSummary {
   deps.logger.warn('health_probe_skipped', { reason });
   return { probed: false, stored: false, parameter, reason };
-}
-
-function upAndDown(doc: HealthDocument): { up: string[]; down: string[] } {
-  const entries = Object.entries(doc.providers);
-  return { up: entries.filter(([, p]) => p.up).map(([id]) => id), down: entries.filter(([, p]) => !p.up).map(([id]) => id) };
-}
-
-/** The SDK error's name and message (what an operator needs; never a credential). */
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,6 +1,6 @@
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { Env } from '../../shared/index.ts';
-import { SsmReadError } from './errors.ts';
+import { describeSdkError, SsmReadError } from './errors.ts';
 import type { SecretParameter } from './secretParameters.ts';
 
 /** Options of {@link createSecretEnv}. */
@@ -59,17 +59,10 @@ export function createSecretEnv(options: SecretEnvOptions): SecretEnv {
     );
     const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [{ ...secrets[i]!, reason: result.reason }] : []));
     if (failed.length > 0) {
-      const names = failed.map((f) => `${f.parameter} (${describe(f.reason)})`).join(', ');
+      const names = failed.map((f) => `${f.parameter} (${describeSdkError(f.reason)})`).join(', ');
       throw new SsmReadError(`secret parameter(s) not read: ${names}`, { cause: failed[0]!.reason });
     }
     return changed;
   };
   return { env, refresh };
-}
-
-// The innermost error's name only, plus the SDK's message: SSM errors never carry the value.
-function describe(error: unknown): string {
-  let inner = error;
-  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
-  return inner instanceof Error ? `${inner.name}: ${inner.message}` : 'unknown error';
 }

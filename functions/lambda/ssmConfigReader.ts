@@ -1,7 +1,7 @@
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { GetParametersCommand, type GetParametersCommandOutput } from '@aws-sdk/client-ssm';
 import type { ConfigReader } from '../../shared/index.ts';
-import { SsmReadError } from './errors.ts';
+import { describeSdkError, SsmReadError } from './errors.ts';
 
 /** Options of {@link createSsmConfigReader}. */
 export interface SsmConfigReaderOptions {
@@ -45,7 +45,7 @@ export function createSsmConfigReader(options: SsmConfigReaderOptions): ConfigRe
       value = await provider.get(name, { maxAge: maxAgeSeconds, forceFetch: true });
     } catch (error) {
       if (isParameterNotFound(error)) return null;
-      throw new SsmReadError(`GetParameter ${name} failed: ${describe(error)}`, { cause: error });
+      throw new SsmReadError(`GetParameter ${name} failed: ${describeSdkError(error)}`, { cause: error });
     }
     return value === undefined ? null : { text: value };
   };
@@ -61,7 +61,7 @@ async function readWithHealth(provider: SSMProvider, name: string, healthName: s
   try {
     result = await provider.client.send(new GetParametersCommand({ Names: [name, healthName] }));
   } catch (error) {
-    throw new SsmReadError(`GetParameters ${name}, ${healthName} failed: ${describe(error)}`, { cause: error });
+    throw new SsmReadError(`GetParameters ${name}, ${healthName} failed: ${describeSdkError(error)}`, { cause: error });
   }
   // A name SSM does not know comes back in InvalidParameters, not as an error.
   const value = (wanted: string) => result.Parameters?.find((p) => p.Name === wanted)?.Value;
@@ -75,11 +75,4 @@ function isParameterNotFound(error: unknown): boolean {
     if (e.name === 'ParameterNotFound') return true;
   }
   return false;
-}
-
-/** The innermost error's name and message: what an operator needs in `last_error`. */
-function describe(error: unknown): string {
-  let inner = error;
-  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
-  return inner instanceof Error ? `${inner.name}: ${inner.message}` : String(error);
 }

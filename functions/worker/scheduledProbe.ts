@@ -1,4 +1,5 @@
 import {
+  downIds,
   HEALTH_DOC,
   probeHealth,
   type ProbeHealthOptions,
@@ -53,10 +54,4 @@ export async function scheduledProbe(deps: ScheduledProbeDeps): Promise<HealthDo
   }
   deps.log({ level: 'info', msg: 'health_probe', by: doc.by, down: downIds(doc), providers: Object.keys(doc.providers).length });
   return doc;
-}
-
-function downIds(doc: HealthDocument): string[] {
-  return Object.entries(doc.providers)
-    .filter(([, health]) => !health.up)
-    .map(([id]) => id);
 }

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEALTH_DOC, parseConfig, probeHealth, readHealthDocument, type HealthDocument, type UpstreamFetch } from '../../shared/index.ts';
+import {
+  downIds,
+  HEALTH_DOC,
+  parseConfig,
+  probeHealth,
+  readHealthDocument,
+  staleAt,
+  type HealthDocument,
+  type UpstreamFetch,
+} from '../../shared/index.ts';
 import { startUpstream, type Upstream } from '../support/upstream.ts';
 
 const NOW = Date.parse('2026-12-01T00:10:00.000Z');
@@ -38,6 +47,12 @@ describe('readHealthDocument: what a router takes as advice, and what it ignores
     ],
   ])('%s: ignored, naming why', (_name, text, problem) => {
     expect(readHealthDocument(text, NOW)).toEqual({ ok: false, problem });
+  });
+
+  it('staleAt is 3 of its own intervals after checked_at; downIds lists the providers marked down', () => {
+    const parsed = JSON.parse(doc({ interval_s: 30 })) as HealthDocument;
+    expect(staleAt(parsed)).toBe(Date.parse('2026-12-01T00:10:30.000Z'));
+    expect(downIds(parsed)).toEqual(['1']);
   });
 
   it('exactly 3 intervals old is still used', () => {
