@@ -84,7 +84,9 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
     await config.close();
     throw new ConfigValidationError([problem]);
   }
-  const transport = createHttpTransport();
+  const transport = process.env.HADOKU_UNDICI
+    ? (await import('../node/undiciTransport.ts')).createUndiciTransport()
+    : createHttpTransport();
   const router = createRouter({
     config: config.manager,
     fetch: transport,

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { lazyWebStream } from './lazyWebStream.ts';
 
@@ -16,17 +15,17 @@ import { lazyWebStream } from './lazyWebStream.ts';
  */
 export class NodeAnswer extends Response {
   /** The provider's answer until `.body` is made from it (then `undefined`: the web stream owns it). */
-  #source: IncomingMessage | undefined;
+  #source: Readable | undefined;
   #body: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
 
-  constructor(source: IncomingMessage, init: ResponseInit) {
+  constructor(source: Readable, init: ResponseInit) {
     // No body here: it is the Node stream, made a web stream only on demand.
     super(null, init);
     this.#source = source;
   }
 
   /** The Node stream, once: `undefined` when `.body` was made or the stream was already taken. */
-  takeSource(): IncomingMessage | undefined {
+  takeSource(): Readable | undefined {
     const source = this.#source;
     this.#source = undefined;
     return source;
@@ -94,6 +93,6 @@ export class NodeAnswer extends Response {
  * const raw = untouchedNodeBody(response);
  * if (raw) raw.pipe(res);
  */
-export function untouchedNodeBody(response: Response): IncomingMessage | undefined {
+export function untouchedNodeBody(response: Response): Readable | undefined {
   return response instanceof NodeAnswer ? response.takeSource() : undefined;
 }

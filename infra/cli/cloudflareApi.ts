@@ -49,9 +49,16 @@ const PAGE_SIZE = 100;
 /** A namespace id is 32 hex digits; anything else must never reach wrangler.toml. */
 const NAMESPACE_ID = /^[0-9a-f]{32}$/;
 
+/** What a KV value read found: the text, or why there is none (the API's 404 codes). */
+export type KvValue = { found: true; text: string } | { found: false; reason: 'no key' | 'no namespace' };
+
+/** The API's error code for a missing key (`GET .../values/:key` answers 404 with it). */
+const KEY_NOT_FOUND = 10009;
+
 /**
- * The two KV namespace calls `hadoku-route setup` needs (`GET` and `POST
- * /accounts/:account_id/storage/kv/namespaces`), with errors that name what to fix.
+ * The Workers KV calls of the CLI: the namespace list and creation `hadoku-route setup` needs
+ * (`GET`/`POST /accounts/:account_id/storage/kv/namespaces`) and the value read and write of
+ * `--target kv` (`GET`/`PUT .../namespaces/:id/values/:key`), with errors that name what to fix.
  *
  * @example
  * const api = new CloudflareApi({ base: CLOUDFLARE_API_BASE, accountId, token });
@@ -82,18 +89,49 @@ export class CloudflareApi {
     return checkNamespace(await this.#call<KvNamespace>('POST', this.#namespaces(), { title }));
   }
 
+  /** The value of `key`, as stored (the API answers the raw bytes, not an envelope). */
+  async getKvValue(namespaceId: string, key: string): Promise<KvValue> {
+    const path = this.#value(namespaceId, key);
+    const response = await this.#send('GET', path);
+    if (response.ok) return { found: true, text: await response.text() };
+    const envelope = await readEnvelope<unknown>(response, `GET ${path}`);
+    if (response.status === 404) {
+      const missingKey = (envelope.errors ?? []).some((e) => e.code === KEY_NOT_FOUND);
+      return { found: false, reason: missingKey ? 'no key' : 'no namespace' };
+    }
+    throw apiFailure(response.status, envelope, `GET ${path}`);
+  }
+
+  /** Writes `text` under `key` as it is (no metadata, no expiry). */
+  async putKvValue(namespaceId: string, key: string, text: string): Promise<void> {
+    const path = this.#value(namespaceId, key);
+    const response = await this.#send('PUT', path, { type: 'text/plain; charset=utf-8', text });
+    const envelope = await readEnvelope<unknown>(response, `PUT ${path}`);
+    if (!response.ok || envelope.success !== true) throw apiFailure(response.status, envelope, `PUT ${path}`);
+  }
+
   #namespaces(): string {
     return `/accounts/${encodeURIComponent(this.#options.accountId)}/storage/kv/namespaces`;
   }
 
+  #value(namespaceId: string, key: string): string {
+    return `${this.#namespaces()}/${encodeURIComponent(namespaceId)}/values/${encodeURIComponent(key)}`;
+  }
+
   async #call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
-    const url = `${this.#options.base}${path}`;
-    let response: Response;
+    const json = body ? { type: 'application/json', text: JSON.stringify(body) } : undefined;
+    const response = await this.#send(method, path, json);
+    const envelope = await readEnvelope<T>(response, `${method} ${path}`);
+    if (response.ok && envelope.success === true && envelope.result !== undefined) return envelope.result;
+    throw apiFailure(response.status, envelope, `${method} ${path}`);
+  }
+
+  async #send(method: 'GET' | 'POST' | 'PUT', path: string, body?: { type: string; text: string }): Promise<Response> {
     try {
-      response = await fetch(url, {
+      return await fetch(`${this.#options.base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.#options.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
+        headers: { authorization: `Bearer ${this.#options.token}`, ...(body ? { 'content-type': body.type } : {}) },
+        ...(body ? { body: body.text } : {}),
         signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
         redirect: 'error',
       });
@@ -104,9 +142,6 @@ export class CloudflareApi {
         cause: error,
       });
     }
-    const envelope = await readEnvelope<T>(response, `${method} ${path}`);
-    if (response.ok && envelope.success === true && envelope.result !== undefined) return envelope.result;
-    throw apiFailure(response.status, envelope, `${method} ${path}`);
   }
 }
 
@@ -155,19 +190,19 @@ function describeFetchError(error: unknown): string {
  * @example
  * apiBase(undefined, {}) // 'https://api.cloudflare.com/client/v4'
  */
-export function apiBase(flag: string | undefined, env: Record<string, string | undefined>): string {
+export function apiBase(flag: string | undefined, env: Record<string, string | undefined>, command = 'setup'): string {
   const source = flag !== undefined ? '--api-base' : 'CLOUDFLARE_API_BASE_URL';
   const raw = flag ?? env.CLOUDFLARE_API_BASE_URL ?? CLOUDFLARE_API_BASE;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`setup: ${source} must be an http(s) URL (got '${raw}')`, { command: 'setup' });
+    throw new UsageError(`${command}: ${source} must be an http(s) URL (got '${raw}')`, { command });
   }
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new UsageError(`setup: ${source} must be https (plain http only to 127.0.0.1 or localhost), got '${url.origin}'`, {
-      command: 'setup',
+    throw new UsageError(`${command}: ${source} must be https (plain http only to 127.0.0.1 or localhost), got '${url.origin}'`, {
+      command,
     });
   }
   return url.href;
@@ -179,19 +214,18 @@ export function apiBase(flag: string | undefined, env: Record<string, string | u
  * @example
  * cloudflareCredentials({ CLOUDFLARE_API_TOKEN: 't', CLOUDFLARE_ACCOUNT_ID: '0123456789abcdef0123456789abcdef' })
  */
-export function cloudflareCredentials(env: Record<string, string | undefined>): { token: string; accountId: string } {
+export function cloudflareCredentials(env: Record<string, string | undefined>, command = 'setup'): { token: string; accountId: string } {
   const token = env.CLOUDFLARE_API_TOKEN ?? '';
   if (token === '') {
-    throw new UsageError('setup: CLOUDFLARE_API_TOKEN is not set (an API token with Account › Workers KV Storage › Edit)', {
-      command: 'setup',
+    throw new UsageError(`${command}: CLOUDFLARE_API_TOKEN is not set (an API token with Account › Workers KV Storage › Edit)`, {
+      command,
     });
   }
-  if (/\s/.test(token))
-    throw new UsageError('setup: CLOUDFLARE_API_TOKEN contains whitespace (a pasted line break?)', { command: 'setup' });
+  if (/\s/.test(token)) throw new UsageError(`${command}: CLOUDFLARE_API_TOKEN contains whitespace (a pasted line break?)`, { command });
   const accountId = env.CLOUDFLARE_ACCOUNT_ID ?? '';
   if (!/^[0-9a-f]{32}$/.test(accountId)) {
     const got = accountId === '' ? 'it is not set' : `got '${accountId.slice(0, 40)}'`;
-    throw new UsageError(`setup: CLOUDFLARE_ACCOUNT_ID must be the 32 hex digits of the account (${got})`, { command: 'setup' });
+    throw new UsageError(`${command}: CLOUDFLARE_ACCOUNT_ID must be the 32 hex digits of the account (${got})`, { command });
   }
   return { token, accountId };
 }

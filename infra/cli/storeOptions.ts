@@ -25,13 +25,18 @@ export const STORE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   stage: {
     type: 'string',
     valueName: 'NAME',
-    description: 'deployment stage: with --target ssm the parameter /hadoku-route/NAME/route-config, with --target kv wrangler --env NAME',
+    description:
+      'deployment stage: with --target ssm the parameter /hadoku-route/NAME/route-config, with --target kv the namespace of [[env.NAME.kv_namespaces]]',
   },
-  local: { type: 'boolean', description: "with --target kv: wrangler's local KV store (as `wrangler dev` uses) instead of Cloudflare's" },
+  local: {
+    type: 'boolean',
+    description:
+      "with --target kv: wrangler's local KV store (as `wrangler dev` uses) instead of Cloudflare's API (CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID)",
+  },
   'persist-to': {
     type: 'string',
     valueName: 'DIR',
-    description: "with --target kv --local: wrangler state folder [default: wrangler's .wrangler/state]",
+    description: 'with --target kv --local: wrangler state folder [default: .wrangler/state beside wrangler.toml, as wrangler]',
   },
 };
 
@@ -58,6 +63,7 @@ export async function openStore(command: string, args: ParsedArgs, io: CliIo): P
   }
   const { KvStore } = await import('./stores/kvStore.ts');
   return new KvStore({
+    command,
     local: Boolean(args.values.local),
     cwd: io.cwd,
     env: io.env,

@@ -52,11 +52,30 @@ export function findStageKvId(text: string, stage: string, binding: string): Sta
   const lines = splitLines(toLf(text));
   const hasStage = lines.some((line) => line.header && inStage(line.table, stage));
   if (hasStage) rejectInlineKv(lines, stage);
-  const entry = findEntry(lines, stage, binding);
-  if (entry === undefined) return { hasStage, id: null };
-  const idLine = lines.find((line) => isEntryLine(line, stage, entry) && ID.test(line.text));
+  return { hasStage, id: entryId(lines, kvTable(stage), binding) };
+}
+
+/**
+ * The namespace id wrangler uses for `binding`: the stage's `[[env.<stage>.kv_namespaces]]`, or the
+ * top level's `[[kv_namespaces]]` without a stage (wrangler does not inherit KV into a stage).
+ *
+ * @example
+ * findKvId('[[kv_namespaces]]\nbinding = "SETTINGS"\nid = "abc"\n', undefined, 'SETTINGS') // 'abc'
+ */
+export function findKvId(text: string, stage: string | undefined, binding: string): string | null {
+  return entryId(splitLines(toLf(text)), stage === undefined ? 'kv_namespaces' : kvTable(stage), binding);
+}
+
+function entryId(lines: Line[], table: string, binding: string): string | null {
+  const entry = findEntry(lines, table, binding);
+  if (entry === undefined) return null;
+  const idLine = lines.find((line) => isEntryLine(line, table, entry) && ID.test(line.text));
   const match = idLine ? ID.exec(idLine.text) : null;
-  return { hasStage, id: match ? (match[2] ?? match[3] ?? null) : null };
+  return match ? (match[2] ?? match[3] ?? null) : null;
+}
+
+function kvTable(stage: string): string {
+  return `env.${stage}.kv_namespaces`;
 }
 
 /**
@@ -76,23 +95,24 @@ export function setStageKvId(text: string, stage: string, binding: string, id: s
 }
 
 function editLines(lines: Line[], stage: string, binding: string, id: string): { text: string; action: 'replaced' | 'added' } {
-  const entry = findEntry(lines, stage, binding);
+  const table = kvTable(stage);
+  const entry = findEntry(lines, table, binding);
   if (entry !== undefined) {
-    const at = lines.findIndex((line) => isEntryLine(line, stage, entry) && ID.test(line.text));
+    const at = lines.findIndex((line) => isEntryLine(line, table, entry) && ID.test(line.text));
     if (at >= 0) {
       lines[at] = { ...lines[at], text: lines[at].text.replace(ID, (_all, lead: string, _d, _s, rest: string) => `${lead}"${id}"${rest}`) };
       return { text: joinLines(lines), action: 'replaced' };
     }
     // The binding's table has no id line: add it right after the binding line.
-    const bindingAt = lines.findIndex((line) => isEntryLine(line, stage, entry) && BINDING.test(line.text));
+    const bindingAt = lines.findIndex((line) => isEntryLine(line, table, entry) && BINDING.test(line.text));
     lines.splice(bindingAt + 1, 0, { ...lines[bindingAt], text: `id = "${id}"` });
     return { text: joinLines(lines), action: 'added' };
   }
   const last = lastContentLine(lines, stage);
-  const table = ['', `[[env.${stage}.kv_namespaces]]`, `binding = "${binding}"`, `id = "${id}"`];
+  const added = ['', `[[${table}]]`, `binding = "${binding}"`, `id = "${id}"`];
   const before = lines.slice(0, last + 1).map((line) => line.text);
   const after = lines.slice(last + 1).map((line) => line.text);
-  return { text: [...before, ...table, ...after].join('\n'), action: 'added' };
+  return { text: [...before, ...added, ...after].join('\n'), action: 'added' };
 }
 
 /** Every line ends in CRLF: edit with LF and convert back, so the file keeps its line ends. */
@@ -137,14 +157,14 @@ function inStage(table: string, stage: string): boolean {
   return table === `env.${stage}` || table.startsWith(`env.${stage}.`);
 }
 
-function isEntryLine(line: Line, stage: string, entry: number): boolean {
-  return !line.header && line.table === `env.${stage}.kv_namespaces` && line.entry === entry;
+function isEntryLine(line: Line, table: string, entry: number): boolean {
+  return !line.header && line.table === table && line.entry === entry;
 }
 
-/** The index of the stage's `[[kv_namespaces]]` entry whose binding is `binding`. */
-function findEntry(lines: Line[], stage: string, binding: string): number | undefined {
+/** The index of the `[[table]]` entry (`env.<stage>.kv_namespaces` or `kv_namespaces`) whose binding is `binding`. */
+function findEntry(lines: Line[], table: string, binding: string): number | undefined {
   for (const line of lines) {
-    if (line.header || line.table !== `env.${stage}.kv_namespaces`) continue;
+    if (line.header || line.table !== table) continue;
     const match = BINDING.exec(line.text);
     if (match && (match[1] ?? match[2]) === binding) return line.entry;
   }

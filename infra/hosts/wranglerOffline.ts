@@ -1,7 +1,7 @@
 /**
  * The environment that keeps wrangler offline (TOOLCHAIN.md): no telemetry, update check, error
- * report or `request.cf` fetch. Every wrangler call the tooling makes (KV flips, bundle builds)
- * adds it, so a flip or a build never phones home.
+ * report or `request.cf` fetch. The Worker bundle build (wranglerBundle.ts)
+ * starts wrangler with it, so a build never phones home.
  */
 export const WRANGLER_OFFLINE_ENV = {
   WRANGLER_SEND_METRICS: 'false',

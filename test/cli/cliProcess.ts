@@ -1,13 +1,15 @@
 /**
  * Runs the real `hadoku-route` CLI (`node bin/hadoku-route.js ...`) as a child process, the way a
  * user or CI does: one-shot commands via {@link runCli}, long-running ones (`serve`, `dev`) via
- * {@link startCli}, which waits for output lines and stops the child with a signal.
+ * {@link startCli}, which waits for output lines and stops the child with a signal. Tables of
+ * messages and flags use {@link runCliInProcess}: the same `main()` without a Node start per row.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../../infra/kit/io.ts';
 
 /** Absolute path of the CLI entry. */
 export const BIN = fileURLToPath(new URL('../../bin/hadoku-route.js', import.meta.url));
@@ -50,6 +52,69 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return collect(child, opts.timeoutMs ?? 20_000);
+}
+
+// In-process runs take turns: each one owns this process's stdout and stderr while it runs.
+let turn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one command through the CLI's own `main()` inside the test process, with its own working
+ * directory and environment: the code the binary runs, without a Node start per row (~0.25 CPU-s
+ * each), for tables of messages, flags and file-store commands. Whatever the command writes to the
+ * process's own stdout or stderr (a library's console line) is captured as well, so a leak check
+ * sees everything a user would. What only the binary does (`.env`, the Node version gate, the exit
+ * status of a process) stays with {@link runCli}.
+ */
+export function runCliInProcess(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const run = turn.then(async () => {
+    const { main } = await import('../../infra/cli/main.ts');
+    const output = { stdout: '', stderr: '' };
+    const io: CliIo = {
+      out: (line) => (output.stdout += `${line}\n`),
+      err: (line) => (output.stderr += `${line}\n`),
+      env: opts.env ?? cliEnv(),
+      cwd: opts.cwd ?? tempDir(),
+      untilStopped: () => new Promise<string>(() => {}),
+    };
+    const restore = captureProcessOutput(output);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      const ms = opts.timeoutMs ?? 20_000;
+      timer = setTimeout(
+        () => reject(new Error(`CLI did not finish within ${ms} ms\nstdout: ${output.stdout}\nstderr: ${output.stderr}`)),
+        ms,
+      );
+    });
+    try {
+      const code = await Promise.race([main(args, io), late]);
+      return { code, signal: null, stdout: output.stdout, stderr: output.stderr };
+    } finally {
+      clearTimeout(timer);
+      restore();
+    }
+  });
+  turn = run.catch(() => undefined);
+  return run;
+}
+
+function captureProcessOutput(output: { stdout: string; stderr: string }): () => void {
+  const { stdout, stderr } = process;
+  const [outWrite, errWrite] = [stdout.write, stderr.write];
+  stdout.write = ((chunk: string | Uint8Array) => {
+    output.stdout += String(chunk);
+    return true;
+  }) as typeof stdout.write;
+  stderr.write = ((chunk: string | Uint8Array) => {
+    output.stderr += String(chunk);
+    return true;
+  }) as typeof stderr.write;
+  return () => {
+    stdout.write = outWrite;
+    stderr.write = errWrite;
+  };
 }
 
 function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, runCli, tempDir, writeFixture } from './cliProcess.ts';
+import { cliEnv, runCliInProcess, tempDir, writeFixture } from './cliProcess.ts';
 
 const config = {
   global_priority: '21',
@@ -22,7 +22,7 @@ describe('CLI: flip --target file', () => {
     // Prepare
     const { dir, file } = setup();
     // Act
-    const result = await runCli(['flip', 'task', '12', '--no-probe'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '12', '--no-probe'], { cwd: dir, env });
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/routes\.task\.priority -> "12"/);
@@ -39,7 +39,7 @@ describe('CLI: flip --target file', () => {
 
   it('flips global_priority', async () => {
     const { dir, file } = setup();
-    const result = await runCli(['flip', 'global', '3', '--no-probe'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'global', '3', '--no-probe'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ {2}\* +2 > 1 {2}-> {2}3$/m);
     expect(JSON.parse(readFileSync(file, 'utf8')).global_priority).toBe('3');
@@ -53,7 +53,7 @@ describe('CLI: flip --target file', () => {
     const { dir, file } = setup();
     const before = readFileSync(file, 'utf8');
     const mtime = statSync(file).mtimeMs;
-    const result = await runCli(['flip', 'task', priority], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', priority], { cwd: dir, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/refused \(nothing written\): invalid config/);
     expect(result.stderr).toMatch(reason);
@@ -64,10 +64,10 @@ describe('CLI: flip --target file', () => {
 
   it('creates a route only with --create', async () => {
     const { dir, file } = setup();
-    const refused = await runCli(['flip', 'newapp', '3'], { cwd: dir, env });
+    const refused = await runCliInProcess(['flip', 'newapp', '3'], { cwd: dir, env });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/app 'newapp' has no route \(apps: task, watchparty\); add --create/);
-    const created = await runCli(['flip', 'newapp', '3', '--create', '--no-probe'], { cwd: dir, env });
+    const created = await runCliInProcess(['flip', 'newapp', '3', '--create', '--no-probe'], { cwd: dir, env });
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^ {2}newapp +\(new\) {2}-> {2}3$/m);
     expect(JSON.parse(readFileSync(file, 'utf8')).routes.newapp).toEqual({ priority: '3' });
@@ -76,7 +76,7 @@ describe('CLI: flip --target file', () => {
   it('--dry-run prints the change and writes nothing', async () => {
     const { dir, file } = setup();
     const before = readFileSync(file, 'utf8');
-    const result = await runCli(['flip', 'task', '3', '--dry-run', '--no-probe'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '3', '--dry-run', '--no-probe'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/task +2 > 1 > 3 {2}-> {2}3/);
     expect(result.stdout).toContain('dry run: nothing written');
@@ -86,7 +86,7 @@ describe('CLI: flip --target file', () => {
   it('says so and writes nothing when the priority is already set', async () => {
     const { dir, file } = setup(`${JSON.stringify(config, null, 2)}\n`);
     const mtime = statSync(file).mtimeMs;
-    const result = await runCli(['flip', 'task', '213'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '213'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('already so: nothing written');
     expect(statSync(file).mtimeMs).toBe(mtime);
@@ -94,7 +94,7 @@ describe('CLI: flip --target file', () => {
 
   it('checks ${VAR} it cannot resolve with a placeholder, and says so', async () => {
     const { dir } = setup();
-    const result = await runCli(['flip', 'task', '21', '--no-probe'], { cwd: dir, env: cliEnv() });
+    const result = await runCliInProcess(['flip', 'task', '21', '--no-probe'], { cwd: dir, env: cliEnv() });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/note: \$\{LOCAL_BASE\} not set here; checked with a placeholder/);
   });
@@ -107,14 +107,14 @@ describe('CLI: flip --target file', () => {
     { args: ['flip', 'task', '1', '--config', 'missing.json'], stderr: /holds no config[\s\S]*push FILE --target file/ },
   ])('exits 1 on $args', async ({ args, stderr }) => {
     const { dir } = setup();
-    const result = await runCli(args, { cwd: dir, env });
+    const result = await runCliInProcess(args, { cwd: dir, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(stderr);
   });
 
   it('exits 1 and writes nothing when the stored file is not JSON', async () => {
     const { dir, file } = setup('{"providers": ');
-    const result = await runCli(['flip', 'task', '1'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '1'], { cwd: dir, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/not valid JSON/);
     expect(readFileSync(file, 'utf8')).toBe('{"providers": ');
@@ -124,7 +124,7 @@ describe('CLI: flip --target file', () => {
 describe('CLI: show / push --target file', () => {
   it('show prints version, providers as stored and each app order', async () => {
     const { dir } = setup();
-    const result = await runCli(['show'], { cwd: dir, env });
+    const result = await runCliInProcess(['show'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^file .*route-config\.json: version [0-9a-f]{16}, modified .*Z, \d+ bytes$/m);
     // As stored, never the substituted value (it may be a secret)
@@ -135,9 +135,9 @@ describe('CLI: show / push --target file', () => {
 
   it('show --raw prints the stored text, and refuses to be combined with --json', async () => {
     const { dir, file } = setup();
-    const result = await runCli(['show', '--raw'], { cwd: dir, env });
+    const result = await runCliInProcess(['show', '--raw'], { cwd: dir, env });
     expect(result.stdout).toBe(readFileSync(file, 'utf8'));
-    const both = await runCli(['show', '--raw', '--json'], { cwd: dir, env });
+    const both = await runCliInProcess(['show', '--raw', '--json'], { cwd: dir, env });
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/--json and --raw are two different outputs/);
   });
@@ -145,7 +145,7 @@ describe('CLI: show / push --target file', () => {
   it('push validates, shows the order changes and writes the file whole', async () => {
     const { dir, file } = setup();
     const next = writeFixture(dir, 'next.json', { ...config, global_priority: '3' });
-    const result = await runCli(['push', 'next.json'], { cwd: dir, env });
+    const result = await runCliInProcess(['push', 'next.json'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ {2}\* +2 > 1 {2}-> {2}3$/m);
     expect(readFileSync(file, 'utf8')).toBe(readFileSync(next, 'utf8'));
@@ -154,7 +154,7 @@ describe('CLI: show / push --target file', () => {
   it('push creates a file that does not exist yet', async () => {
     const dir = tempDir();
     writeFixture(dir, 'src.json', config);
-    const result = await runCli(['push', 'src.json', '--config', 'new.json'], { cwd: dir, env });
+    const result = await runCliInProcess(['push', 'src.json', '--config', 'new.json'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/\(empty\) <- /);
     expect(result.stdout).toMatch(/^ {2}task +\(new\) {2}-> {2}2 > 1 > 3$/m);
@@ -165,7 +165,7 @@ describe('CLI: show / push --target file', () => {
     const { dir, file } = setup();
     const before = readFileSync(file, 'utf8');
     writeFixture(dir, 'bad.json', { global_priority: '9', providers: { '1': 'nope' } });
-    const result = await runCli(['push', 'bad.json'], { cwd: dir, env });
+    const result = await runCliInProcess(['push', 'bad.json'], { cwd: dir, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/global_priority: unknown provider id "9"/);
     expect(result.stderr).toMatch(/providers\.1: /);
@@ -173,7 +173,7 @@ describe('CLI: show / push --target file', () => {
   });
 
   it('history and rollback only take --target ssm', async () => {
-    const result = await runCli(['history', '--target', 'file']);
+    const result = await runCliInProcess(['history', '--target', 'file']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--target must be one of ssm/);
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSsmServer } from '../../infra/hosts/ssmServer.ts';
 import { startTopology, type Topology } from '../../infra/hosts/topology.ts';
 import { freePort } from '../support/ports.ts';
-import { cliEnv, runCli, startCli, tempDir, writeFixture } from './cliProcess.ts';
+import { cliEnv, runCliInProcess, startCli, tempDir, writeFixture } from './cliProcess.ts';
 
 // Guarded flips end to end: the real CLI in a child process against the local fault-injection
 // topology (three stand-in providers and the Express router over the same config file). A
@@ -70,7 +70,7 @@ describe('CLI: flip probes the new order before writing', () => {
     await standin('2').setMode(mode);
     // Act
     const started = Date.now();
-    const result = await runCli(['flip', 'task', '213'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '213'], { cwd: dir, env });
     const ms = Date.now() - started;
     // Assess
     expect(result.code, result.stderr).toBe(1);
@@ -87,7 +87,7 @@ describe('CLI: flip probes the new order before writing', () => {
     // Prepare
     await standin('2').setMode('503');
     // Act
-    const result = await runCli(['flip', 'task', '213', '--force'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '213', '--force'], { cwd: dir, env });
     // Assess
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/provider 2 +down +GET \/task\/api\/health 503/);
@@ -99,8 +99,8 @@ describe('CLI: flip probes the new order before writing', () => {
     // Prepare
     await standin('3').setMode('refuse');
     // Act
-    const down = await runCli(['flip', 'task', '31', '--dry-run'], { cwd: dir, env });
-    const up = await runCli(['flip', 'task', '21', '--dry-run'], { cwd: dir, env });
+    const down = await runCliInProcess(['flip', 'task', '31', '--dry-run'], { cwd: dir, env });
+    const up = await runCliInProcess(['flip', 'task', '21', '--dry-run'], { cwd: dir, env });
     // Assess
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/provider 3 +down +GET \/task\/api\/health connection refused/);
@@ -113,7 +113,7 @@ describe('CLI: flip probes the new order before writing', () => {
     // Prepare
     await standin('2').setMode('refuse');
     // Act
-    const result = await runCli(['flip', 'task', '21', '--no-probe'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '21', '--no-probe'], { cwd: dir, env });
     // Assess
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toMatch(/probe/);
@@ -124,8 +124,8 @@ describe('CLI: flip probes the new order before writing', () => {
     // Prepare: LAMBDA_BASE unset in the CLI's environment
     const partial = cliEnv({ LOCAL_BASE: topology.providerUrls['1']!, WORKER_BASE: topology.providerUrls['2']! });
     // Act
-    const strict = await runCli(['flip', 'task', '31', '--strict'], { cwd: dir, env: partial });
-    const result = await runCli(['flip', 'task', '31'], { cwd: dir, env: partial });
+    const strict = await runCliInProcess(['flip', 'task', '31', '--strict'], { cwd: dir, env: partial });
+    const result = await runCliInProcess(['flip', 'task', '31'], { cwd: dir, env: partial });
     // Assess
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/LAMBDA_BASE/);
@@ -141,8 +141,8 @@ describe('CLI: flip probes the new order before writing', () => {
     await standin('2').setMode('503');
     try {
       // Act
-      const refused = await runCli(['flip', 'global', '21'], { cwd: dir, env: globalEnv });
-      const flipped = await runCli(['flip', 'global', '1'], { cwd: dir, env: globalEnv });
+      const refused = await runCliInProcess(['flip', 'global', '21'], { cwd: dir, env: globalEnv });
+      const flipped = await runCliInProcess(['flip', 'global', '1'], { cwd: dir, env: globalEnv });
       // Assess
       expect(refused.code).toBe(1);
       expect(refused.stdout).toMatch(/provider 2 +down +GET \/_router\/health 503/);
@@ -155,7 +155,7 @@ describe('CLI: flip probes the new order before writing', () => {
 
   it('--json: the probe results are in the document', async () => {
     // Act
-    const result = await runCli(['flip', 'task', '21', '--json'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '21', '--json'], { cwd: dir, env });
     // Assess
     expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout) as { probes: Array<{ id: string; state: string }>; watch: unknown };
@@ -172,7 +172,7 @@ describe('CLI: flip --json refused by the probe', () => {
     // Prepare
     await standin('2').setMode('503');
     // Act
-    const result = await runCli(['flip', 'task', '21', '--json'], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '21', '--json'], { cwd: dir, env });
     // Assess
     expect(result.code).toBe(1);
     const doc = JSON.parse(result.stdout) as { ok: boolean; exit_code: number; error: string; details: string[] };
@@ -202,7 +202,7 @@ describe('CLI: flip refuses bad guard flags, naming them', () => {
     { args: ['--watch', '5s', '--router', 'http://127.0.0.1:1', '--min-requests', '0'], stderr: /--min-requests must be/ },
   ])('$args: exit 1', async ({ args, stderr }) => {
     // Act
-    const result = await runCli(['flip', 'task', '21', ...args], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '21', ...args], { cwd: dir, env });
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(stderr);
@@ -213,7 +213,10 @@ describe('CLI: flip refuses bad guard flags, naming them', () => {
     // Prepare
     const port = await freePort();
     // Act
-    const result = await runCli(['flip', 'task', '21', '--watch', '5s', '--router', `http://127.0.0.1:${port}`], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '21', '--watch', '5s', '--router', `http://127.0.0.1:${port}`], {
+      cwd: dir,
+      env,
+    });
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--router does not answer GET \/_router\/health[\s\S]*connection refused/);
@@ -225,7 +228,7 @@ describe('CLI: flip --watch against the local topology', () => {
   it('a healthy new first provider: watched to the end, the flip stays, exit 0', async () => {
     // Act
     const stop = traffic();
-    const result = await runCli(['flip', 'task', '213', '--watch', '3s', '--router', router, '--min-requests', '5', '--json'], {
+    const result = await runCliInProcess(['flip', 'task', '213', '--watch', '3s', '--router', router, '--min-requests', '5', '--json'], {
       cwd: dir,
       env,
     }).finally(stop);
@@ -243,7 +246,10 @@ describe('CLI: flip --watch against the local topology', () => {
     await standin('2').setMode('503');
     // Act
     const stop = traffic();
-    const result = await runCli(['flip', 'task', '213', '--force', '--watch', '15s', '--router', router], { cwd: dir, env }).finally(stop);
+    const result = await runCliInProcess(['flip', 'task', '213', '--force', '--watch', '15s', '--router', router], {
+      cwd: dir,
+      env,
+    }).finally(stop);
     // Assess
     expect(result.code, result.stderr).toBe(3);
     expect(result.stdout).toMatch(/watch: \d+ of \d+ attempts failed \(\d+%\): over the 20% limit; rolling back/);
@@ -253,7 +259,7 @@ describe('CLI: flip --watch against the local topology', () => {
 
   it('no traffic: fewer attempts than --min-requests are not judged, the flip stays, exit 0', async () => {
     // Act
-    const result = await runCli(['flip', 'task', '213', '--watch', '2s', '--router', router], { cwd: dir, env });
+    const result = await runCliInProcess(['flip', 'task', '213', '--watch', '2s', '--router', router], { cwd: dir, env });
     // Assess
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
@@ -271,7 +277,7 @@ describe('CLI: flip --watch against the local topology', () => {
     // Act
     const stop = traffic();
     const args = ['flip', 'task', '213', '--force', '--watch', '15s', '--router', router, '--min-requests', '1000'];
-    const result = await runCli(args, { cwd: dir, env }).finally(stop);
+    const result = await runCliInProcess(args, { cwd: dir, env }).finally(stop);
     // Assess
     expect(result.code, result.stderr).toBe(3);
     expect(result.stdout).toMatch(/watch: breaker open for provider 2 at http:\/\/127\.0\.0\.1:\d+ \(.*\); rolling back/);
@@ -326,7 +332,7 @@ describe('CLI: flip --watch against the local topology', () => {
         '--router',
         router,
       ];
-      const result = await runCli(args, { cwd: dir, env: ssmEnv });
+      const result = await runCliInProcess(args, { cwd: dir, env: ssmEnv });
       // Assess: version 2 was the flip, version 3 the roll-back to version 1's text
       expect(result.code, result.stderr).toBe(3);
       expect(result.stdout).toMatch(/rolled back: wrote the previous config to ssm \/hadoku-route\/route-config \(version 3\)/);
@@ -346,18 +352,17 @@ describe("CLI: flip --watch --target kv --local (wrangler's local KV)", () => {
     const kvDir = tempDir();
     writeFixture(kvDir, 'route-config.json', CONFIG);
     const kv = ['--target', 'kv', '--local', '--persist-to', `${kvDir}/state`];
-    const pushed = await runCli(['push', 'route-config.json', ...kv], { cwd: kvDir, env, timeoutMs: 60_000 });
+    const pushed = await runCliInProcess(['push', 'route-config.json', ...kv], { cwd: kvDir, env, timeoutMs: 60_000 });
     expect(pushed.code, pushed.stderr).toBe(0);
     // Act
     const stop = traffic();
     const args = ['flip', 'task', '213', ...kv, '--yes', '--force', '--watch', '15s', '--router', router];
-    const result = await runCli(args, { cwd: kvDir, env, timeoutMs: 90_000 }).finally(stop);
-    const shown = await runCli(['show', '--raw', ...kv], { cwd: kvDir, env, timeoutMs: 60_000 });
+    const result = await runCliInProcess(args, { cwd: kvDir, env, timeoutMs: 90_000 }).finally(stop);
+    const shown = await runCliInProcess(['show', '--raw', ...kv], { cwd: kvDir, env, timeoutMs: 60_000 });
     // Assess
     expect(result.code, result.stderr).toBe(3);
     expect(result.stdout).toMatch(/rolled back: wrote the previous config to kv SETTINGS\/route-config/);
     expect(JSON.parse(shown.stdout).routes.task.priority).toBe('123');
-    // A handful of wrangler calls at 1-6 s each on a busy machine.
   }, 180_000);
 });
 

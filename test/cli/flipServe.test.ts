@@ -106,7 +106,7 @@ describe('CLI: flip --target ssm while serve runs the lambda runtime', () => {
 
 describe('CLI: flip --target kv --local while serve runs the worker runtime on the same store', () => {
   it.skipIf(!available('worker'))(
-    'new requests follow a flip written through wrangler into the local KV (--persist-to)',
+    'new requests follow a flip written into the local KV (--persist-to)',
     async () => {
       // Prepare: serve keeps its KV where wrangler's --persist-to DIR keeps it
       const dir = tempDir();
@@ -141,7 +141,6 @@ describe('CLI: flip --target kv --local while serve runs the worker runtime on t
       } finally {
         expect((await serve.stop()).code).toBe(0);
       }
-      // Every wrangler call takes 4-6 s on a loaded 2-core machine, and this test makes several.
     },
     120_000,
   );

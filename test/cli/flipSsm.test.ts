@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSsmServer, type SsmServer } from '../../infra/hosts/ssmServer.ts';
 import { ssmEnv } from '../support/ssmEnv.ts';
-import { cliEnv, runCli, tempDir, writeFixture } from './cliProcess.ts';
+import { cliEnv, runCliInProcess, tempDir, writeFixture } from './cliProcess.ts';
 
 const NAME = '/hadoku-route/route-config';
 const config = {
@@ -28,7 +28,7 @@ function ssmCliEnv(extra: Record<string, string> = {}): Record<string, string> {
 describe('CLI: flip --target ssm', () => {
   it('flips through the real SDK, keeping a one-line value on one line', async () => {
     // Act
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ssm \/hadoku-route\/route-config \(version 1\): routes\.task\.priority -> "31"$/m);
@@ -38,7 +38,7 @@ describe('CLI: flip --target ssm', () => {
   });
 
   it('needs --yes when not run from a terminal, and writes nothing without it', async () => {
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['flip', 'task', '31', '--target', 'ssm', '--no-probe'], { env: ssmCliEnv() });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('writing to ssm /hadoku-route/route-config needs --yes when not run from a terminal');
     expect(ssm.get(NAME)?.version).toBe(1);
@@ -46,7 +46,9 @@ describe('CLI: flip --target ssm', () => {
 
   it("--stage reaches that stage's parameter, /hadoku-route/<stage>/route-config, over ROUTE_CONFIG_PARAMETER", async () => {
     ssm.put('/hadoku-route/prod/route-config', compact);
-    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', '--stage', 'prod', '--yes'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['flip', 'global', '3', '--target', 'ssm', '--no-probe', '--stage', 'prod', '--yes'], {
+      env: ssmCliEnv(),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(ssm.get('/hadoku-route/prod/route-config')!.value).global_priority).toBe('3');
     expect(ssm.get(NAME)?.version).toBe(1);
@@ -56,7 +58,7 @@ describe('CLI: flip --target ssm', () => {
     [['--stage', 'Prod'], '--stage must be 1-20 lower-case letters, digits or "-" (got \'Prod\')'],
     [['--stage', 'prod', '--parameter', '/x'], 'give --stage or --parameter, not both'],
   ])('refuses %j naming the flag, writing nothing', async (flags, message) => {
-    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', ...flags, '--yes'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['flip', 'global', '3', '--target', 'ssm', '--no-probe', ...flags, '--yes'], { env: ssmCliEnv() });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(message);
     expect(ssm.get(NAME)?.version).toBe(1);
@@ -72,7 +74,7 @@ describe('CLI: flip --target ssm', () => {
     it('refuses a push that needs the Advanced tier on a Standard parameter, exit 1, nothing written', async () => {
       const dir = tempDir();
       writeFixture(dir, 'big.json', JSON.parse(big));
-      const result = await runCli(['push', 'big.json', '--target', 'ssm', '--yes'], { cwd: dir, env: ssmCliEnv() });
+      const result = await runCliInProcess(['push', 'big.json', '--target', 'ssm', '--yes'], { cwd: dir, env: ssmCliEnv() });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/over the 4096 bytes of the parameter's Standard tier; nothing written/);
       expect(result.stderr).toContain('make the change there and `cdk deploy`');
@@ -83,7 +85,7 @@ describe('CLI: flip --target ssm', () => {
       ssm.put(NAME, compact, 'Advanced');
       const dir = tempDir();
       writeFixture(dir, 'big.json', JSON.parse(big));
-      const result = await runCli(['push', 'big.json', '--target', 'ssm', '--yes'], { cwd: dir, env: ssmCliEnv() });
+      const result = await runCliInProcess(['push', 'big.json', '--target', 'ssm', '--yes'], { cwd: dir, env: ssmCliEnv() });
       expect(result.code, result.stderr).toBe(0);
       expect(ssm.get(NAME)?.value.length).toBeGreaterThan(4096);
       expect(ssm.get(NAME)?.tier).toBe('Advanced');
@@ -92,7 +94,7 @@ describe('CLI: flip --target ssm', () => {
 
   it('--parameter wins over ROUTE_CONFIG_PARAMETER', async () => {
     ssm.put('/other', compact);
-    const result = await runCli(['flip', 'global', '3', '--target', 'ssm', '--no-probe', '--parameter', '/other', '--yes'], {
+    const result = await runCliInProcess(['flip', 'global', '3', '--target', 'ssm', '--no-probe', '--parameter', '/other', '--yes'], {
       env: ssmCliEnv(),
     });
     expect(result.code).toBe(0);
@@ -110,7 +112,7 @@ describe('CLI: flip --target ssm', () => {
       readThrough: () => (++reads >= 2 ? theirs : undefined),
     });
     // Act
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/changed since it was read \(version 1 -> 2\); nothing written/);
@@ -125,7 +127,7 @@ describe('CLI: flip --target ssm', () => {
     await ssm.close();
     ssm = await startSsmServer({ parameters: { [NAME]: compact }, readThrough: () => (++looks === 3 ? theirs : undefined) });
     // Act
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
     // Assess: ours is version 3, theirs version 2, and the user is told to look
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/another write landed between our check and our put \(expected version 2, got 3\)/);
@@ -135,7 +137,7 @@ describe('CLI: flip --target ssm', () => {
 
   it('exits 2 with a one-line cause when SSM is down, writing nothing', async () => {
     ssm.mode = 'outage';
-    const result = await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^hadoku-route: cannot read ssm \/hadoku-route\/route-config: /m);
     expect(result.stderr).toMatch(/AWS_ENDPOINT_URL_SSM/);
@@ -144,7 +146,9 @@ describe('CLI: flip --target ssm', () => {
   });
 
   it('exits 1 when the parameter does not exist, saying how to create it', async () => {
-    const result = await runCli(['flip', 'task', '1', '--target', 'ssm', '--parameter', '/missing', '--yes'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['flip', 'task', '1', '--target', 'ssm', '--parameter', '/missing', '--yes'], {
+      env: ssmCliEnv(),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/ssm \/missing holds no config/);
     expect(result.stderr).toMatch(/push FILE --target ssm/);
@@ -153,7 +157,7 @@ describe('CLI: flip --target ssm', () => {
   it('exits 1 naming --stage and --parameter when no parameter is named', async () => {
     const env = ssmCliEnv();
     delete env.ROUTE_CONFIG_PARAMETER;
-    const result = await runCli(['flip', 'task', '1', '--target', 'ssm'], { env });
+    const result = await runCliInProcess(['flip', 'task', '1', '--target', 'ssm'], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       'pass --stage NAME (parameter /hadoku-route/NAME/route-config), --parameter NAME, or set ROUTE_CONFIG_PARAMETER',
@@ -164,7 +168,7 @@ describe('CLI: flip --target ssm', () => {
     const env = ssmCliEnv({ AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' });
     delete env.AWS_ACCESS_KEY_ID;
     delete env.AWS_SECRET_ACCESS_KEY;
-    const result = await runCli(['show', '--target', 'ssm'], { env });
+    const result = await runCliInProcess(['show', '--target', 'ssm'], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
     expect(ssm.callCount()).toBe(0);
@@ -173,7 +177,7 @@ describe('CLI: flip --target ssm', () => {
 
 describe('CLI: show / push / history / rollback --target ssm', () => {
   it('show prints the parameter version and orders', async () => {
-    const result = await runCli(['show', '--target', 'ssm'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['show', '--target', 'ssm'], { env: ssmCliEnv() });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ssm \/hadoku-route\/route-config: version 1, modified .*, \d+ bytes$/m);
     expect(result.stdout).toMatch(/^ {2}task +2 > 1 > 3$/m);
@@ -182,11 +186,14 @@ describe('CLI: show / push / history / rollback --target ssm', () => {
   it('push uploads a file (creating the parameter) and shows the order diff', async () => {
     const dir = tempDir();
     writeFixture(dir, 'next.json', { ...config, global_priority: '3' });
-    const created = await runCli(['push', 'next.json', '--target', 'ssm', '--parameter', '/new', '--yes'], { cwd: dir, env: ssmCliEnv() });
+    const created = await runCliInProcess(['push', 'next.json', '--target', 'ssm', '--parameter', '/new', '--yes'], {
+      cwd: dir,
+      env: ssmCliEnv(),
+    });
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/ssm \/new \(empty\) <- /);
     expect(ssm.get('/new')?.version).toBe(1);
-    const updated = await runCli(['push', 'next.json', '--target', 'ssm', '--yes'], { cwd: dir, env: ssmCliEnv() });
+    const updated = await runCliInProcess(['push', 'next.json', '--target', 'ssm', '--yes'], { cwd: dir, env: ssmCliEnv() });
     expect(updated.code).toBe(0);
     expect(updated.stdout).toMatch(/^ {2}\* +2 > 1 {2}-> {2}3$/m);
     expect(ssm.get(NAME)?.version).toBe(2);
@@ -194,10 +201,10 @@ describe('CLI: show / push / history / rollback --target ssm', () => {
 
   it('history lists every version with its orders; rollback re-puts an earlier one as a new version', async () => {
     // Prepare: versions 1 (task 213), 2 (task 31), 3 (task 3)
-    await runCli(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
-    await runCli(['flip', 'task', '3', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
+    await runCliInProcess(['flip', 'task', '31', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
+    await runCliInProcess(['flip', 'task', '3', '--target', 'ssm', '--no-probe', '--yes'], { env: ssmCliEnv() });
     // Act
-    const history = await runCli(['history'], { env: ssmCliEnv() });
+    const history = await runCliInProcess(['history'], { env: ssmCliEnv() });
     // Assess
     expect(history.code).toBe(0);
     expect(history.stdout).toMatch(/^version 1 {2}\d{4}-.*Z/m);
@@ -205,18 +212,18 @@ describe('CLI: show / push / history / rollback --target ssm', () => {
     expect(history.stdout).toMatch(/^ {2}task 213, \* 21$/m);
     expect(history.stdout).toMatch(/^ {2}task 31, \* 21$/m);
 
-    const back = await runCli(['rollback', '--yes'], { env: ssmCliEnv() });
+    const back = await runCliInProcess(['rollback', '--yes'], { env: ssmCliEnv() });
     expect(back.code).toBe(0);
     expect(back.stdout).toMatch(/version 3 -> value of version 2/);
     expect(back.stdout).toMatch(/^ {2}task +3 {2}-> {2}3 > 1$/m);
     expect(ssm.get(NAME)).toMatchObject({ version: 4, value: ssm.history(NAME)[1].value });
 
-    const to1 = await runCli(['rollback', '--to', '1', '--dry-run'], { env: ssmCliEnv() });
+    const to1 = await runCliInProcess(['rollback', '--to', '1', '--dry-run'], { env: ssmCliEnv() });
     expect(to1.code).toBe(0);
     expect(to1.stdout).toContain('dry run: nothing written');
     expect(ssm.get(NAME)?.version).toBe(4);
 
-    const missing = await runCli(['rollback', '--to', '99', '--yes'], { env: ssmCliEnv() });
+    const missing = await runCliInProcess(['rollback', '--to', '99', '--yes'], { env: ssmCliEnv() });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/has no version 99 \(kept: 1, 2, 3, 4\)/);
   });
@@ -224,7 +231,7 @@ describe('CLI: show / push / history / rollback --target ssm', () => {
   it('rollback refuses a version that is not a valid config', async () => {
     ssm.put(NAME, '{"providers": {"1": "ftp://x"}}');
     ssm.put(NAME, compact);
-    const result = await runCli(['rollback', '--yes'], { env: ssmCliEnv() });
+    const result = await runCliInProcess(['rollback', '--yes'], { env: ssmCliEnv() });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/version 2 \(nothing written\): invalid config/);
     expect(ssm.get(NAME)?.version).toBe(3);

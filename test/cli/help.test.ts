@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './cliProcess.ts';
+import { runCli, runCliInProcess } from './cliProcess.ts';
 
-// Commands are spawned in parallel per test: each run is a separate short-lived node process.
+// The overview and the version go through the binary; the tables run main() in-process (cliProcess.ts).
 const COMMANDS = ['serve', 'validate', 'schema', 'dev', 'drill', 'flip', 'show', 'push', 'history', 'rollback', 'setup'];
 
 describe('CLI: hadoku-route --help', () => {
@@ -19,7 +19,7 @@ describe('CLI: hadoku-route --help', () => {
   });
 
   it.each(COMMANDS)('%s --help teaches usage, flags with defaults, examples and exit codes', async (name) => {
-    const result = await runCli([name, '--help']);
+    const result = await runCliInProcess([name, '--help']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     for (const section of ['Usage:', 'Options:', 'Examples:', 'Exit codes:']) expect(result.stdout).toContain(section);
@@ -37,20 +37,20 @@ describe('CLI: hadoku-route --help', () => {
     { name: 'history', store: true },
     { name: 'rollback', store: true },
   ])('$name --help lists exit 2 only if it reaches a store ($store)', async ({ name, store }) => {
-    const { stdout } = await runCli([name, '--help']);
+    const { stdout } = await runCliInProcess([name, '--help']);
     expect(stdout).toMatch(/^ {2}1 {2}invalid input/m);
     if (store) expect(stdout).toMatch(/^ {2}2 {2}store unreachable/m);
     else expect(stdout).not.toMatch(/^ {2}2 {2}/m);
   });
 
   it.each(['validate', 'flip', 'show', 'push', 'history', 'rollback'])('%s --help documents --json and --strict', async (name) => {
-    const { stdout } = await runCli([name, '--help']);
+    const { stdout } = await runCliInProcess([name, '--help']);
     expect(stdout).toMatch(/^ {2} {4}--json +print one JSON document/m);
     expect(stdout).toMatch(/^ {2} {4}--strict +every \$\{VAR\} the config uses must be set here/m);
   });
 
   it('serve --help shows each flag default', async () => {
-    const { stdout } = await runCli(['serve', '--help']);
+    const { stdout } = await runCliInProcess(['serve', '--help']);
     expect(stdout).toMatch(/--port N .*\[default: 8787\]/);
     expect(stdout).toMatch(/--config FILE .*\[default: \.\/route-config\.json\]/);
     expect(stdout).toMatch(/--runtime NAME .*\(express\|worker\|lambda\).*\[default: express\]/);
@@ -58,7 +58,7 @@ describe('CLI: hadoku-route --help', () => {
   });
 
   it('drill --help teaches local and deployed drills, the documented drain commands and exit codes 3 and 4', async () => {
-    const { stdout } = await runCli(['drill', '--help']);
+    const { stdout } = await runCliInProcess(['drill', '--help']);
     expect(stdout).toContain('npx cdk deploy "HadokuRoute-$STAGE" --require-approval never -c "stage=$STAGE" -c drain=true');
     expect(stdout).toContain('npx cdk deploy "HadokuRoute-$STAGE" --require-approval never -c "stage=$STAGE" -c drain=false');
     expect(stdout).toContain('npx wrangler deploy --var ROUTE_DRAIN:true');
@@ -71,12 +71,12 @@ describe('CLI: hadoku-route --help', () => {
   });
 
   it('dev --help says it starts all three routers by default', async () => {
-    const { stdout } = await runCli(['dev', '--help']);
+    const { stdout } = await runCliInProcess(['dev', '--help']);
     expect(stdout).toMatch(/--runtime NAME .*\[default: express, worker, lambda\]/);
   });
 
   it('help <command> is the same as <command> --help', async () => {
-    const [a, b] = await Promise.all([runCli(['help', 'validate']), runCli(['validate', '--help'])]);
+    const [a, b] = await Promise.all([runCliInProcess(['help', 'validate']), runCliInProcess(['validate', '--help'])]);
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
   });
@@ -108,14 +108,14 @@ describe('CLI: bad command lines exit 1 and say what is wrong', () => {
     { args: ['show', '--target', 'sm'], stderr: /--target must be one of file, ssm, kv \(got 'sm'\) \(did you mean 'ssm'\?\)/ },
     { args: ['validate', '--frobnicate'], stderr: /validate: unknown flag '--frobnicate'$/m },
   ])('$args', async ({ args, stderr }) => {
-    const result = await runCli(args);
+    const result = await runCliInProcess(args);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(stderr);
     expect(result.stdout).toBe('');
   });
 
   it('points at the command help after a usage error', async () => {
-    const result = await runCli(['serve', '--nope']);
+    const result = await runCliInProcess(['serve', '--nope']);
     expect(result.stderr).toContain("run 'hadoku-route serve --help' for usage");
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSsmServer, type SsmServer } from '../../infra/hosts/ssmServer.ts';
 import { ssmEnv } from '../support/ssmEnv.ts';
-import { cliEnv, runCli, tempDir, writeFixture } from './cliProcess.ts';
+import { cliEnv, runCli, runCliInProcess, tempDir, writeFixture } from './cliProcess.ts';
 
 // Each --json document has a documented shape (README, "The hadoku-route CLI"): these tests pin
 // every key, so a CI step that reads one does not break silently.
@@ -28,9 +28,12 @@ function setup(): { dir: string; file: string } {
   return { dir, file: writeFixture(dir, 'route-config.json', config) };
 }
 
-/** Runs a command and parses its stdout, which must be exactly one JSON document. */
+/**
+ * Runs a command and parses its stdout, which must be exactly one JSON document. File stores run
+ * in-process; SSM through the binary (the AWS SDK takes its credentials from the process's own environment).
+ */
 async function runJson(args: string[], opts: { cwd?: string; env?: Record<string, string> }) {
-  const result = await runCli(args, opts);
+  const result = await (opts.env?.AWS_ENDPOINT_URL_SSM ? runCli : runCliInProcess)(args, opts);
   return { ...result, json: JSON.parse(result.stdout) as Record<string, unknown> };
 }
 

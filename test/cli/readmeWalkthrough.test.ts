@@ -26,7 +26,7 @@ import { REPO, stageWorkspace, WRANGLER_QUIET, type StageWorkspace } from './sta
 // with no check, or with two, fails the walk.
 
 const run = promisify(execFile);
-// A KV command starts wrangler up to five times (1-3 s each idle, 30 s seen on a loaded 2-core machine).
+// Generous: `cdk deploy` is a synth, and a loaded 2-core machine has stretched a command to 30 s.
 const CLI_TIMEOUT_MS = 300_000;
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
 const CONFIG_TEXT = readFileSync(join(REPO, 'route-config.json'), 'utf8');

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './cliProcess.ts';
+import { runCliInProcess, tempDir } from './cliProcess.ts';
 
 describe('CLI: schema', () => {
   it('prints the JSON Schema of route-config.json', async () => {
-    const result = await runCli(['schema']);
+    const result = await runCliInProcess(['schema']);
     expect(result.code).toBe(0);
     const schema = JSON.parse(result.stdout) as { type?: string; properties?: Record<string, unknown>; required?: string[] };
     expect(schema.type).toBe('object');
@@ -17,7 +17,7 @@ describe('CLI: schema', () => {
     // Prepare
     const dir = tempDir();
     // Act
-    const [written, printed] = await Promise.all([runCli(['schema', '--write'], { cwd: dir }), runCli(['schema'])]);
+    const [written, printed] = await Promise.all([runCliInProcess(['schema', '--write'], { cwd: dir }), runCliInProcess(['schema'])]);
     // Assess
     expect(written.code).toBe(0);
     expect(written.stdout).toBe('');

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, type CliResult } from './cliProcess.ts';
+import { cliEnv, runCli, runCliInProcess, type CliResult } from './cliProcess.ts';
 import { startCloudflareApiMock, type ApiFailure, type CloudflareApiMock } from './cloudflareApiMock.ts';
 import { REPO, stageWorkspace, WRANGLER_QUIET, type StageWorkspace } from './stageWorkspace.ts';
 
@@ -30,7 +30,7 @@ async function setup(
     ...env,
   };
   const clean = Object.fromEntries(Object.entries(full).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  return runCli(['setup', ...args], { cwd: ws.dir, env: clean, timeoutMs: 30_000 });
+  return runCliInProcess(['setup', ...args], { cwd: ws.dir, env: clean });
 }
 
 const posts = (api: CloudflareApiMock) => api.calls.filter((call) => call.method === 'POST');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cliEnv, runCli, tempDir, writeFixture } from './cliProcess.ts';
+import { cliEnv, runCli, runCliInProcess, tempDir, writeFixture } from './cliProcess.ts';
 
 const good = {
   global_priority: '21',
@@ -17,7 +17,7 @@ describe('CLI: validate', () => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', good);
     // Act
-    const result = await runCli(['validate'], { cwd: dir, env });
+    const result = await runCliInProcess(['validate'], { cwd: dir, env });
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/route-config\.json: valid \(\d+ bytes/);
@@ -35,7 +35,7 @@ describe('CLI: validate', () => {
   it('takes the file as an argument', async () => {
     const dir = tempDir();
     const file = writeFixture(dir, 'staging.json', good);
-    const result = await runCli(['validate', file], { env });
+    const result = await runCliInProcess(['validate', file], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${file}: valid`);
   });
@@ -43,7 +43,7 @@ describe('CLI: validate', () => {
   it('honours and shows the env overrides', async () => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', good);
-    const result = await runCli(['validate'], { cwd: dir, env: { ...env, TASK_ROUTE_PRIORITY: '31', ROUTE_PRIORITY: '3' } });
+    const result = await runCliInProcess(['validate'], { cwd: dir, env: { ...env, TASK_ROUTE_PRIORITY: '31', ROUTE_PRIORITY: '3' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ {2}task +3 > 1 +from env TASK_ROUTE_PRIORITY$/m);
     expect(result.stdout).toMatch(/^ {2}\* +3 +from env ROUTE_PRIORITY/m);
@@ -53,7 +53,7 @@ describe('CLI: validate', () => {
   it('rejects an invalid env override with exit 1, naming the variable', async () => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', good);
-    const result = await runCli(['validate'], { cwd: dir, env: { ...env, TASK_ROUTE_PRIORITY: '19' } });
+    const result = await runCliInProcess(['validate'], { cwd: dir, env: { ...env, TASK_ROUTE_PRIORITY: '19' } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/TASK_ROUTE_PRIORITY.*unknown provider id "9"/);
   });
@@ -64,7 +64,7 @@ describe('CLI: validate', () => {
   ])('checks what the deployment would host: %j exits 1 naming the variable', async (extra, message) => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', { providers: { '1': 'http://127.0.0.1:9' } });
-    const result = await runCli(['validate'], { cwd: dir, env: { ...extra } });
+    const result = await runCliInProcess(['validate'], { cwd: dir, env: { ...extra } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(message);
   });
@@ -78,7 +78,7 @@ describe('CLI: validate', () => {
       providers: { '1': 'https://one.example', '2': 'ftp://x.example', '3': 'https://user:pw@ok.example' },
     });
     // Act
-    const result = await runCli(['validate'], { cwd: dir, env });
+    const result = await runCliInProcess(['validate'], { cwd: dir, env });
     // Assess
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
@@ -97,7 +97,7 @@ describe('CLI: validate', () => {
       providers: { '1': '${NOT_SET_ANYWHERE}' },
       timeout_ms: 'fast',
     });
-    const result = await runCli(['validate'], { cwd: dir, env });
+    const result = await runCliInProcess(['validate'], { cwd: dir, env });
     expect(result.code).toBe(1);
     const err = result.stderr;
     expect(err).toMatch(/invalid config, 2 errors/);
@@ -113,7 +113,7 @@ describe('CLI: validate', () => {
       providers: { '1': '${NOT_SET_ANYWHERE}' },
       timeout_ms: 'fast',
     });
-    const result = await runCli(['validate', '--strict'], { cwd: dir, env });
+    const result = await runCliInProcess(['validate', '--strict'], { cwd: dir, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/invalid config, 3 errors/);
     expect(result.stderr).toMatch(/providers\.1: \$\{NOT_SET_ANYWHERE\} is not set/);
@@ -123,13 +123,13 @@ describe('CLI: validate', () => {
   it('exits 1 on a file that is not JSON', async () => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', '{"providers": {');
-    const result = await runCli(['validate'], { cwd: dir, env });
+    const result = await runCliInProcess(['validate'], { cwd: dir, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/not valid JSON/);
   });
 
   it('exits 1 on a missing file, naming how to choose another', async () => {
-    const result = await runCli(['validate', 'missing.json'], { env });
+    const result = await runCliInProcess(['validate', 'missing.json'], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot read config .*missing\.json: no such file \(choose another with the FILE argument\)/);
   });
@@ -140,7 +140,7 @@ describe('CLI: validate', () => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', { ...good, routes });
     // Act
-    const result = await runCli(['validate'], { cwd: dir, env });
+    const result = await runCliInProcess(['validate'], { cwd: dir, env });
     // Assess
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^warning: config is \d+ bytes: over the 4096-byte limit/m);
@@ -150,7 +150,7 @@ describe('CLI: validate', () => {
   it('--quiet prints nothing when valid', async () => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', good);
-    const result = await runCli(['validate', '--quiet'], { cwd: dir, env });
+    const result = await runCliInProcess(['validate', '--quiet'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
   });
@@ -180,7 +180,7 @@ describe('CLI: one ${VAR} rule for every command that checks or edits a config',
   it.each(commands)('%s: exit 0 with a placeholder, saying which variables are not set here', async (...args) => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', fresh);
-    const result = await runCli(args, { cwd: dir, env: cliEnv() });
+    const result = await runCliInProcess(args, { cwd: dir, env: cliEnv() });
     expect(result.code).toBe(0);
     const names = /^note: \$\{LOCAL_BASE\}, \$\{WORKER_BASE\}, \$\{LAMBDA_BASE\} not set here; checked with a placeholder/m;
     expect(result.stderr).toMatch(names);
@@ -189,7 +189,7 @@ describe('CLI: one ${VAR} rule for every command that checks or edits a config',
   it.each(commands)('%s --strict: exit 1 naming each unset variable with its field', async (...args) => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', fresh);
-    const result = await runCli([...args, '--strict'], { cwd: dir, env: cliEnv({ WORKER_BASE: 'https://w.example' }) });
+    const result = await runCliInProcess([...args, '--strict'], { cwd: dir, env: cliEnv({ WORKER_BASE: 'https://w.example' }) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/providers\.1: \$\{LOCAL_BASE\} is not set/);
     expect(result.stderr).toMatch(/providers\.3: \$\{LAMBDA_BASE\} is not set/);
@@ -199,7 +199,7 @@ describe('CLI: one ${VAR} rule for every command that checks or edits a config',
   it('a placeholder never passes off a broken config as valid', async () => {
     const dir = tempDir();
     writeFixture(dir, 'route-config.json', { ...fresh, global_priority: '29' });
-    const result = await runCli(['validate'], { cwd: dir, env: cliEnv() });
+    const result = await runCliInProcess(['validate'], { cwd: dir, env: cliEnv() });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/global_priority: unknown provider id "9"/);
   });

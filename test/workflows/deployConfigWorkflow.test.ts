@@ -19,8 +19,8 @@ const FILE = readFileSync(join(repoRoot, 'route-config.json'), 'utf8');
 const SHA256 = createHash('sha256').update(FILE).digest('hex');
 /** The dev namespace id of the repository's wrangler.toml: the one wrangler --env dev writes to. */
 const NAMESPACE = findStageKvId(readFileSync(join(repoRoot, 'wrangler.toml'), 'utf8'), STAGE, 'SETTINGS').id ?? '';
-// The step starts wrangler up to seven times (the push reads, re-reads and writes); each takes
-// 1-3 s idle and has taken 30 s on a loaded 2-core machine.
+// The step starts wrangler twice (the deployed hash, read and written; the push itself calls the
+// API); each start takes 1-3 s idle and has taken 30 s on a loaded 2-core machine.
 const STEP_TIMEOUT_MS = 400_000;
 const FLIPPED = FILE.replace('"global_priority": "21"', '"global_priority": "12"');
 

@@ -36,12 +36,14 @@ export class SsmStore implements ConfigStore {
     this.label = `ssm ${options.name}`;
     const endpoint = options.env.AWS_ENDPOINT_URL_SSM;
     const region = options.env.AWS_REGION ?? options.env.AWS_DEFAULT_REGION;
+    const credentials = keysFrom(options.env);
     this.#client = new SSMClient({
       maxAttempts: 2,
       // requestTimeout alone only warns: a silent endpoint would hang the CLI (TOOLCHAIN.md).
       requestHandler: { requestTimeout: options.requestTimeoutMs ?? 5000, connectionTimeout: 3000, throwOnRequestTimeout: true },
       ...(endpoint ? { endpoint } : {}),
       ...(region ? { region } : {}),
+      ...(credentials ? { credentials } : {}),
     });
   }
 
@@ -180,4 +182,15 @@ export class SsmStore implements ConfigStore {
 
 function errorName(error: unknown): string | undefined {
   return (error as { name?: string })?.name;
+}
+
+/**
+ * Access keys from the command's own environment (`io.env`), as endpoint and region are: the SDK's
+ * default chain reads `process.env`, which is not the command's when `dev` runs commands
+ * in-process. Without both keys the default chain decides (profiles, SSO, instance roles).
+ */
+function keysFrom(env: Record<string, string | undefined>) {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
