@@ -59,7 +59,8 @@ export class ConfigManager {
   readonly #now: () => number;
   readonly #maxAgeMs: number;
   #snapshot: RouteConfigSnapshot | undefined;
-  #snapshotText: string | undefined;
+  /** What the snapshot was parsed from: the text and the environment's version (a rotated secret changes only the latter). */
+  #snapshotInput: string | undefined;
   #status: ConfigStatus;
   #checkedAt = Number.NEGATIVE_INFINITY;
   #inflight: Promise<void> | undefined;
@@ -123,7 +124,7 @@ export class ConfigManager {
     }
     if (read === null) throw new ConfigSourceError(`no config found in the ${this.#opts.source} store`);
     this.#takeHealth(read);
-    this.#accept(parseConfig(read.text, this.#opts.env, read.version), read.text, this.#opts.source);
+    this.#accept(parseConfig(read.text, this.#opts.env, read.version), inputOf(read), this.#opts.source);
     return this.#snapshot!;
   }
 
@@ -184,22 +185,22 @@ export class ConfigManager {
     }
     if (read === null) return this.#reject(`no config found in the ${this.#opts.source} store`);
     this.#takeHealth(read);
-    // Same text as the loaded one: nothing to parse or swap (the common case on every max-age).
-    if (read.text === this.#snapshotText && this.#status.source === this.#opts.source) {
+    // Same text and environment as the loaded one: nothing to parse or swap (the common case on every max-age).
+    if (inputOf(read) === this.#snapshotInput && this.#status.source === this.#opts.source) {
       this.#status.last_error = null;
       return;
     }
     try {
-      this.#accept(parseConfig(read.text, this.#opts.env, read.version), read.text, this.#opts.source);
+      this.#accept(parseConfig(read.text, this.#opts.env, read.version), inputOf(read), this.#opts.source);
     } catch (error) {
       const reason = error instanceof ConfigValidationError ? error.errors.join('; ') : (error as Error).message;
       this.#reject(`rejected ${this.#opts.source} config: ${reason}`, error);
     }
   }
 
-  #accept(snapshot: RouteConfigSnapshot, text: string, source: ConfigSourceName): void {
+  #accept(snapshot: RouteConfigSnapshot, input: string, source: ConfigSourceName): void {
     this.#snapshot = snapshot;
-    this.#snapshotText = text;
+    this.#snapshotInput = input;
     this.#status = { source, version: snapshot.version, loaded_at: new Date(this.#now()).toISOString(), last_error: null };
   }
 
@@ -214,11 +215,16 @@ export class ConfigManager {
     });
     if (this.#snapshot === undefined && this.#opts.baked !== undefined) {
       try {
-        this.#accept(parseConfig(this.#opts.baked, this.#opts.env), this.#opts.baked, 'baked');
+        this.#accept(parseConfig(this.#opts.baked, this.#opts.env), inputOf({ text: this.#opts.baked }), 'baked');
         this.#status.last_error = reason;
       } catch (error) {
         this.#log({ level: 'error', msg: 'baked_config_invalid', reason: (error as Error).message, cause: String(cause ?? '') });
       }
     }
   }
+}
+
+/** The text a read gives, tagged with the version of the environment its `${VAR}`s are filled from. */
+function inputOf(read: ConfigRead): string {
+  return read.envVersion === undefined ? read.text : `${read.envVersion}\u0000${read.text}`;
 }

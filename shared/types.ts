@@ -23,6 +23,11 @@ export interface ConfigRead {
    * one): `null` when the store holds none; absent when this reader does not read one.
    */
   health?: string | null;
+  /**
+   * Changes when the environment the `${VAR}`s are filled from changed (the Lambda's rotated
+   * secret): the same text is then parsed again, since its effective config changed.
+   */
+  envVersion?: string;
 }
 
 /**

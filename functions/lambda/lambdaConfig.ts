@@ -93,10 +93,8 @@ export function createLambdaConfigManager(options: LambdaConfigOptions): ConfigM
     read: async () => {
       if (await secretEnv.refresh()) rotations++;
       const read = await readConfig();
-      // The manager skips a reload whose text is unchanged, but a rotated secret changes the
-      // effective config without changing the text: a trailing newline (JSON whitespace) that
-      // flips with each rotation makes it parse again.
-      return read === null ? null : { ...read, text: rotations % 2 === 1 ? `${read.text}\n` : read.text };
+      // A rotated secret changes the effective config, not the text: the manager parses it again.
+      return read === null ? null : { ...read, envVersion: String(rotations) };
     },
     env: secretEnv.env,
     maxAgeMs: maxAgeSeconds * 1000,

@@ -165,3 +165,49 @@ describe('Class: ConfigManager (SPEC 7)', () => {
     });
   });
 });
+
+describe('Class: ConfigManager, the environment changing under the same text (a rotated secret)', () => {
+  // The config fills ${KEY} from env; the reader says which version of env it filled from.
+  const text = JSON.stringify({
+    providers: { '1': 'http://one.test' },
+    global_priority: '1',
+    routes: { task: { priority: '1', auth: { header: 'X-Key', value: '${KEY}' } } },
+  });
+  function rotating() {
+    const env: Record<string, string> = { KEY: 'first' };
+    const state = { envVersion: '0', reads: 0 };
+    const read = async (): Promise<ConfigRead> => {
+      state.reads += 1;
+      return { text, envVersion: state.envVersion };
+    };
+    let now = 0;
+    const manager = new ConfigManager({ source: 'ssm', read, env, maxAgeMs: 1000, now: () => now, log: () => {} });
+    return { env, state, manager, later: () => (now += 1000) };
+  }
+  const keyOf = async (manager: ConfigManager) => (await manager.current()).routes.get('task')?.auth?.value;
+
+  it.each([
+    { name: 'a new envVersion: parsed again with the new value', rotate: true, key: 'second' },
+    { name: 'the same envVersion: not parsed again (the common case on every max-age)', rotate: false, key: 'first' },
+  ])('$name', async ({ rotate, key }) => {
+    const { env, state, manager, later } = rotating();
+    expect(await keyOf(manager)).toBe('first');
+    env.KEY = 'second';
+    if (rotate) state.envVersion = '1';
+    later();
+    expect(await keyOf(manager)).toBe(key);
+    expect(state.reads).toBe(2);
+  });
+
+  it('a rotated value that does not validate keeps the last good config and its error on the next reads', async () => {
+    const { env, state, manager, later } = rotating();
+    await manager.current();
+    env.KEY = '';
+    state.envVersion = '1';
+    for (let i = 0; i < 2; i++) {
+      later();
+      expect(await keyOf(manager)).toBe('first');
+      expect(manager.status().last_error).toMatch(/rejected ssm config/);
+    }
+  });
+});
