@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-// undici comes with the dev tree (miniflare's dependency); the bench is its only user.
+// undici is the Express runtime's own transport (functions/node/poolTransport.ts): here it is all there is.
 import { Pool } from 'undici';
 
 const pool = new Pool(`http://127.0.0.1:${Number(process.argv[2])}`, { connections: 256, pipelining: 1 });

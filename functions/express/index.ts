@@ -3,3 +3,4 @@ export { startExpressRouter, type ExpressRouterOptions, type RunningRouter } fro
 export { routerMiddleware, type RouterMiddlewareOptions } from './routerMiddleware.ts';
 export { createFileConfig, type FileConfig, type FileConfigOptions } from './fileConfigSource.ts';
 export { createHttpTransport, type HttpTransportOptions } from '../node/httpTransport.ts';
+export { createPoolTransport, type PoolTransportOptions } from '../node/poolTransport.ts';

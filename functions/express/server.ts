@@ -16,7 +16,7 @@ import {
 } from '../../shared/index.ts';
 import { answerClientError } from '../node/answerClientError.ts';
 import { gracefulClose } from '../node/gracefulClose.ts';
-import { createHttpTransport } from '../node/httpTransport.ts';
+import { createPoolTransport } from '../node/poolTransport.ts';
 import { createLineWriter } from '../node/lineWriter.ts';
 import { createFileConfig } from './fileConfigSource.ts';
 import { healthIntervalSeconds, startHealthProber } from './healthProber.ts';
@@ -84,9 +84,7 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
     await config.close();
     throw new ConfigValidationError([problem]);
   }
-  const transport = process.env.HADOKU_UNDICI
-    ? (await import('../node/undiciTransport.ts')).createUndiciTransport()
-    : createHttpTransport();
+  const transport = createPoolTransport();
   const router = createRouter({
     config: config.manager,
     fetch: transport,
@@ -130,7 +128,7 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
       await graceful.close(graceMs);
       prober?.stop();
       await config.close();
-      transport.close();
+      await transport.close();
     },
   };
 }

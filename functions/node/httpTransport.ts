@@ -2,7 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { UpstreamFetch, UpstreamInit } from '../../shared/index.ts';
-import { NodeAnswer } from './nodeAnswer.ts';
+import { outgoingHeaders } from './outgoingHeaders.ts';
+import { requestPath } from './requestPath.ts';
+import { upstreamAnswer } from './upstreamAnswer.ts';
 
 /** Options of {@link createHttpTransport}. */
 export interface HttpTransportOptions {
@@ -17,7 +19,8 @@ export interface HttpTransportOptions {
 }
 
 /**
- * The upstream transport for Node runtimes, over `http.request` with keep-alive agents. It passes
+ * The Lambda's upstream transport, over `http.request` with keep-alive agents (no dependency: the
+ * bundle stays small; the Express runtime uses `createPoolTransport`'s undici pools). It passes
  * bytes through untouched (no gzip decoding, so `Content-Encoding`/`Content-Length` stay true),
  * never follows redirects, and aborts the socket when the attempt's signal fires. On these machines
  * a bare `fetch()` proxy reached ~0.1-0.2x of direct throughput and an `http.request` pipe ~0.3x.
@@ -76,8 +79,6 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Upstrea
   });
 }
 
-const NULL_BODY_STATUS = new Set([204, 205, 304]);
-
 /** Where an upstream URL points, split the way `http.request` wants it. */
 interface UpstreamTarget {
   protocol: 'http:' | 'https:';
@@ -108,48 +109,12 @@ function upstreamTarget(url: string): UpstreamTarget {
     if (`${origin.protocol}//${parsed.host}` === prefix) origins.set(prefix, origin);
     else return { ...origin, path: parsed.pathname + parsed.search };
   }
-  const path = slash === -1 ? '/' : url.slice(slash);
-  // A path the URL parser would rewrite (dot segments, a fragment, spaces...) goes through it.
-  return PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path) ? { ...origin, path } : { ...origin, path: pathOf(url) };
-}
-
-const PLAIN_PATH = /^\/[\w\-.~!$&'()*+,;=:@%/?]*$/;
-const DOT_SEGMENT = /\/(\.|%2e)/i;
-
-function pathOf(url: string): string {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
-}
-
-// The forwarded headers of a request are the same object for every attempt: converted once.
-const converted = new WeakMap<Headers, Record<string, string>>();
-
-/** The attempt's headers as `http.request` takes them, plus the `Content-Length` of the buffered body. */
-function outgoingHeaders(init: UpstreamInit): Record<string, string> {
-  let base = converted.get(init.headers);
-  if (base === undefined) {
-    base = {};
-    for (const [name, value] of init.headers) base[name] = value;
-    converted.set(init.headers, base);
-  }
-  if (init.body) return { ...base, 'content-length': String(init.body.byteLength) };
-  if (init.method !== 'GET' && init.method !== 'HEAD') return { ...base, 'content-length': '0' };
-  return base;
+  return { ...origin, path: requestPath(url, slash) };
 }
 
 function toResponse(incoming: IncomingMessage, method: string): Response {
   const headers = new Headers();
   const raw = incoming.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  const status = incoming.statusCode ?? 502;
-  if (method === 'HEAD' || NULL_BODY_STATUS.has(status)) {
-    incoming.resume();
-    return new Response(null, { status, statusText: safeStatusText(incoming.statusMessage), headers });
-  }
-  // The body stays the Node stream until someone reads it (nodeAnswer.ts): the proxy path pipes it.
-  return new NodeAnswer(incoming, { status, statusText: safeStatusText(incoming.statusMessage), headers });
-}
-
-function safeStatusText(text: string | undefined): string {
-  return text && /^[\t\x20-\x7e\x80-\xff]*$/.test(text) ? text : '';
+  return upstreamAnswer(method, incoming.statusCode ?? 502, incoming.statusMessage, headers, incoming);
 }

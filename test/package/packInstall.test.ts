@@ -18,10 +18,10 @@ const npm = (args: string[], cwd: string) =>
 
 const CONSUMER = `import express from 'express';
 import { createRouter, type Router } from 'hadoku-route';
-import { createFileConfig, createHttpTransport, routerMiddleware } from 'hadoku-route/express';
+import { createFileConfig, createPoolTransport, routerMiddleware } from 'hadoku-route/express';
 
 const config = await createFileConfig({ file: 'route-config.json', env: process.env });
-const router: Router = createRouter({ config: config.manager, fetch: createHttpTransport(), self: '1', runtime: 'express' });
+const router: Router = createRouter({ config: config.manager, fetch: createPoolTransport(), self: '1', runtime: 'express' });
 express().use(routerMiddleware({ router }));
 `;
 
@@ -77,6 +77,6 @@ describe('the npm package', () => {
       ['-e', "import('hadoku-route/express').then((m) => console.log(Object.keys(m).sort().join(',')))"],
       { cwd: app },
     );
-    expect(stdout.trim()).toBe('createFileConfig,createHttpTransport,routerMiddleware,startExpressRouter');
+    expect(stdout.trim()).toBe('createFileConfig,createHttpTransport,createPoolTransport,routerMiddleware,startExpressRouter');
   }, 120_000);
 });
