@@ -131,6 +131,12 @@ class LocalAccess implements KvNamespaceAccess {
       this.#open ??= openLocalKv(this.#options);
       return await operation(await this.#open);
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+        throw new StoreSetupError(`cannot open ${this.#label}: the local store needs miniflare`, {
+          details: ['install it beside wrangler (`npm install --save-dev wrangler`, which brings it), or leave out --local'],
+          cause: error,
+        });
+      }
       throw new StoreUnavailableError(`cannot reach ${this.#label}: ${(error as Error).message}`, { cause: error });
     } finally {
       if (--this.#busy === 0) this.#closeSoon();
