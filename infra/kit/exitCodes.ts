@@ -92,6 +92,3 @@ export const EXIT_CODES_HELP = exitCodesHelp();
 export const COMMAND_EXIT_CODES_HELP: readonly string[] = EXIT_CODE_TABLE.filter((row) => row.overview).map(
   (row) => `  ${row.code}  ${row.overview}`,
 );
-
-/** The name `infra/cli/formatHelp.ts` imports {@link COMMAND_EXIT_CODES_HELP} by (it lists flip's code too). */
-export const DRILL_EXIT_CODES_HELP = COMMAND_EXIT_CODES_HELP;

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refusedPort } from '../support/ports.ts';
 import { cliEnv, runCli, runCliInProcess, type CliResult } from './cliProcess.ts';
 import { startCloudflareApiMock, type ApiFailure, type CloudflareApiMock } from './cloudflareApiMock.ts';
 import { REPO, stageWorkspace, WRANGLER_QUIET, type StageWorkspace } from './stageWorkspace.ts';
@@ -168,15 +168,6 @@ describe('CLI: hadoku-route setup', () => {
     expect(readFileSync(join(ws.dir, 'out', 'index.js'), 'utf8').length).toBeGreaterThan(1000);
   });
 });
-
-/** A port with nothing listening (bound, then closed). */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface BadRow {
   args?: string[];

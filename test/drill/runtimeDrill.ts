@@ -37,21 +37,25 @@ export function describeRuntimeDrill(runtime: 'worker' | 'lambda'): void {
       expect(topology.table()).toMatch(new RegExp(`^${name} +http://127\\.0\\.0\\.1:\\d+ +pure router, config: `, 'm'));
     });
 
-    it.each(['hang', 'refuse', '503'] as const)('provider 1 %s: zero failed idempotent requests', { timeout: 60_000 }, async (mode: DrillMode) => {
-      // Prepare
-      const router = topology.routers[0]!.url;
+    it.each(['hang', 'refuse', '503'] as const)(
+      'provider 1 %s: zero failed idempotent requests',
+      { timeout: 60_000 },
+      async (mode: DrillMode) => {
+        // Prepare
+        const router = topology.routers[0]!.url;
 
-      // Act
-      const report = await runDrill({ router, disable: '1', ...LOAD, mode, disabler: standinDisabler(), ...SETTINGS });
-      console.log(formatDrillReport(report));
+        // Act
+        const report = await runDrill({ router, disable: '1', ...LOAD, mode, disabler: standinDisabler(), ...SETTINGS });
+        console.log(formatDrillReport(report));
 
-      // Assess
-      expect(report.sent).toBeGreaterThan(LOAD.rate * LOAD.durationS * 0.8);
-      expect(report.failed_idempotent).toBe(0);
-      expect(report.shift_ms).not.toBeNull();
-      expect(report.phases.during.by_provider['2']).toBeGreaterThan(0);
-      expect(report.moved_back).toBe(true);
-      if (mode === 'hang') expect(report.timeouts_paid).toBeLessThanOrEqual(report.timeouts_allowed!);
-    });
+        // Assess
+        expect(report.sent).toBeGreaterThan(LOAD.rate * LOAD.durationS * 0.8);
+        expect(report.failed_idempotent).toBe(0);
+        expect(report.shift_ms).not.toBeNull();
+        expect(report.phases.during.by_provider['2']).toBeGreaterThan(0);
+        expect(report.moved_back).toBe(true);
+        if (mode === 'hang') expect(report.timeouts_paid).toBeLessThanOrEqual(report.timeouts_allowed!);
+      },
+    );
   });
 }

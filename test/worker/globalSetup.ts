@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { buildBundle } from './buildBundle.ts';
-import { refusedPort, startUpstreamServer } from './upstreamServer.ts';
+import { refusedPort } from '../support/ports.ts';
+import { startUpstreamServer } from './upstreamServer.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
