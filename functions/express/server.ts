@@ -46,6 +46,8 @@ export interface ExpressRouterOptions {
   local?: LocalHandler;
   /** Request log sink. @default one JSON line per request on stdout */
   log?: (entry: RequestLogEntry) => void;
+  /** Upstream transport, closed with the server. @default `createPoolTransport()` (undici's pools) */
+  transport?: UpstreamFetch & { close(): unknown };
   /** Where config problems are reported. @default JSON on stderr */
   configLog?: (line: Record<string, unknown>) => void;
 }
@@ -84,7 +86,7 @@ export async function startExpressRouter(opts: ExpressRouterOptions): Promise<Ru
     await config.close();
     throw new ConfigValidationError([problem]);
   }
-  const transport = createPoolTransport();
+  const transport = opts.transport ?? createPoolTransport();
   const router = createRouter({
     config: config.manager,
     fetch: transport,

@@ -163,6 +163,28 @@ describe('Function: startExpressRouter', () => {
     expect(await missing.json()).toEqual({ error: 'not found' });
   });
 
+  it('sends upstream through the transport it is given, and closes it with the server', async () => {
+    // Prepare: a transport that answers from memory and records its calls and its close.
+    const calls: string[] = [];
+    let closed = 0;
+    const transport = Object.assign(
+      async (url: string) => {
+        calls.push(url);
+        return new Response('from the given transport', { status: 200 });
+      },
+      { close: () => void closed++ },
+    );
+    const { router } = await start({ providers: { '1': 'http://127.0.0.1:9' }, global_priority: '1' }, { transport });
+    // Act
+    const answer = await fetch(`${router.url}/task/api/items`);
+    const text = await answer.text();
+    await router.close();
+    // Assess
+    expect(text).toBe('from the given transport');
+    expect(calls).toEqual(['http://127.0.0.1:9/task/api/items']);
+    expect(closed).toBe(1);
+  });
+
   it('answers 400 JSON to a malformed request target, never contacting a provider', async () => {
     const up = await upstream((_q, s) => s.end('x'));
     const { router } = await start({ providers: { '1': up.url }, global_priority: '1' });
