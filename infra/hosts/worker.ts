@@ -5,6 +5,7 @@ import { HEALTH_DOC, KV_CONFIG, parseConfig } from '../../shared/index.ts';
 import { readHealthFile } from './healthFile.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
 import { buildWorkerBundle } from './workerBundle.ts';
+import { findKvId } from './wranglerTomlKv.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const defaultAssetsDir = resolve(repoRoot, 'functions/worker/public');
@@ -162,8 +163,8 @@ async function readCompatibility(): Promise<{ date: string; flags: string[]; kvI
   const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? FALLBACK_COMPATIBILITY.date;
   const flagList = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
   const flags = flagList === undefined ? [] : [...flagList.matchAll(/"([^"]+)"/g)].map((match) => match[1]);
-  // The SETTINGS namespace id: wrangler's local store keys its data by it.
-  const kvId = /binding\s*=\s*"SETTINGS"\s*\n\s*id\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? FALLBACK_COMPATIBILITY.kvId;
+  // The top level's SETTINGS namespace id (as `wrangler dev` picks it): wrangler's local store keys its data by it.
+  const kvId = findKvId(toml, undefined, KV_CONFIG.binding) ?? FALLBACK_COMPATIBILITY.kvId;
   return { date, flags, kvId };
 }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSsmServer, type SsmServer } from '../../infra/hosts/ssmServer.ts';
 import { COMMANDS } from '../../infra/cli/main.ts';
 import { parseCommandArgs } from '../../infra/cli/parseCommandArgs.ts';
-import { findStageKvId } from '../../infra/cli/wranglerTomlKv.ts';
+import { findStageKvId } from '../../infra/hosts/wranglerTomlKv.ts';
 import { PROVIDER_BASE_VARIABLES } from '../../infra/lib/deployInputs.ts';
 import { secretParameterName, ssmParameterName, stackId } from '../../infra/lib/stageNames.ts';
 import { buildStack } from '../infra/stackFixture.ts';

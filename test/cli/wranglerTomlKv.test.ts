@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findStageKvId, setStageKvId, WranglerTomlError } from '../../infra/cli/wranglerTomlKv.ts';
+import { findStageKvId, setStageKvId, WranglerTomlError } from '../../infra/hosts/wranglerTomlKv.ts';
 import { REPO_ROOT } from '../infra/stackFixture.ts';
 
 const ID = '0123456789abcdef0123456789abcdef';

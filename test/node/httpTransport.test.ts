@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../support/listenLocal.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { createHttpTransport } from '../../functions/node/httpTransport.ts';
@@ -31,15 +32,8 @@ async function upstream(delayMs = 0) {
     socket.on('close', () => closed++);
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { seen, connections: () => connections, closed: () => closed, port: (server.address() as AddressInfo).port };
+  const port = await listenLocal(server, cleanups);
+  return { seen, connections: () => connections, closed: () => closed, port };
 }
 
 // Both Node transports: node:http for the Lambda, undici's pools for Express.

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../support/listenLocal.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeResponse } from '../../functions/express/writeResponse.ts';
 import { createHttpTransport } from '../../functions/node/httpTransport.ts';
@@ -14,15 +14,7 @@ afterEach(async () => {
 });
 
 async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return `http://127.0.0.1:${await listenLocal(server, cleanups)}`;
 }
 
 /** A provider's answer through the real transport: a JSON body over a keep-alive socket. */

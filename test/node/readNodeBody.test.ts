@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../support/listenLocal.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readNodeBody } from '../../functions/node/readNodeBody.ts';
 
@@ -20,15 +20,7 @@ async function incoming(sends: Sends): Promise<http.IncomingMessage> {
     if (sends.breaksOff) setTimeout(() => res.socket?.destroy(), 20);
     else res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server, cleanups);
   return new Promise((resolve, reject) => http.get(`http://127.0.0.1:${port}/`, resolve).on('error', reject));
 }
 

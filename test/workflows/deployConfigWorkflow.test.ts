@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findStageKvId } from '../../infra/cli/wranglerTomlKv.ts';
+import { findStageKvId } from '../../infra/hosts/wranglerTomlKv.ts';
 import { startCloudflareApiMock, type CloudflareApiMock } from '../cli/cloudflareApiMock.ts';
 import { createWorkspace, runStepScript, type Workspace } from './runStep.ts';
 import { repoRoot, runScript } from './workflowFiles.ts';

@@ -8,7 +8,7 @@ import { isStageName, ssmParameterName, stackId } from '../../lib/stageNames.ts'
 import { apiBase, CloudflareApi, cloudflareCredentials, type KvNamespace } from '../cloudflareApi.ts';
 import type { Command, ParsedArgs } from '../command.ts';
 import { printJson } from '../jsonOutput.ts';
-import { findStageKvId, noStageMessage, setStageKvId, WranglerTomlError } from '../wranglerTomlKv.ts';
+import { findStageKvId, noStageMessage, setStageKvId, WranglerTomlError } from '../../hosts/wranglerTomlKv.ts';
 
 /** What happened to the namespace: it was there (by title or by the id already written), or is new. */
 type NamespaceAction = 'found' | 'kept' | 'created' | 'would-create';

@@ -5,7 +5,7 @@ import { contentVersion, KV_CONFIG } from '../../../shared/index.ts';
 import { StoreConflictError, StoreSetupError, StoreUnavailableError } from '../../kit/errors.ts';
 import { openLocalKv, type LocalKv } from '../../hosts/localKv.ts';
 import { apiBase, CloudflareApi, cloudflareCredentials } from '../cloudflareApi.ts';
-import { findKvId } from '../wranglerTomlKv.ts';
+import { findKvId } from '../../hosts/wranglerTomlKv.ts';
 import type { ConfigStore, StoredConfig } from './configStore.ts';
 
 /** KV binding and key the Worker reads its config from (SPEC 7). */
