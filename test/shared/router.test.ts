@@ -345,11 +345,11 @@ describe('Function: createRouter', () => {
 
     it('MISS then HIT with Age, then STALE when every provider fails within 10 minutes past the TTL', async () => {
       let now = 1_000_000;
-      const { get, calls } = scriptedRouter(cached(), { '1': [200, 500, 500] }, { wall: () => now });
+      const { get, calls, settled } = scriptedRouter(cached(), { '1': [200, 500, 500] }, { wall: () => now });
       const miss = await get('/task/api/x?q=1');
       expect(miss.headers.get('x-cache')).toBe('MISS');
       await miss.text();
-      await new Promise((r) => setTimeout(r, 5));
+      await settled();
       now += 3000;
       const hit = await get('/task/api/x?q=1');
       expect(hit.headers.get('x-cache')).toBe('HIT');
@@ -373,9 +373,9 @@ describe('Function: createRouter', () => {
       ['Authorization', { authorization: 'Bearer x' }],
       ['Cookie', { cookie: 'a=1' }],
     ])('does not cache requests with %s', async (_n, headers) => {
-      const { get, calls } = scriptedRouter(cached(), { '1': 200 });
+      const { get, calls, settled } = scriptedRouter(cached(), { '1': 200 });
       await (await get('/task/api/x', { headers })).text();
-      await new Promise((r) => setTimeout(r, 5));
+      await settled();
       await (await get('/task/api/x', { headers })).text();
       expect(calls).toHaveLength(2);
     });
@@ -385,9 +385,9 @@ describe('Function: createRouter', () => {
       ['no-store', { 'cache-control': 'no-store' }],
       ['private', { 'cache-control': 'private, max-age=60' }],
     ])('does not store answers with %s', async (_n, headers) => {
-      const { get, calls } = scriptedRouter(cached(), { '1': () => new Response('x', { headers }) });
+      const { get, calls, settled } = scriptedRouter(cached(), { '1': () => new Response('x', { headers }) });
       await (await get('/task/api/x')).text();
-      await new Promise((r) => setTimeout(r, 5));
+      await settled();
       await (await get('/task/api/x')).text();
       expect(calls).toHaveLength(2);
     });

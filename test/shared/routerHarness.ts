@@ -61,11 +61,16 @@ export function scriptedRouter(
     wallNow: opts.wall,
     cache: new MemoryCache(100, 1 << 20, opts.wall),
   });
+  // Background work (the edge cache's store) is handed to waitUntil, as a Worker's is: a test
+  // awaits it with settled() instead of guessing how long it takes on a loaded machine.
+  const background: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (promise: Promise<unknown>) => void background.push(promise) };
   return {
     router,
     calls,
     logs,
     manager,
-    get: (path: string, init?: RequestInit) => router.fetch(new Request(`http://router.test${path}`, init)),
+    get: (path: string, init?: RequestInit) => router.fetch(new Request(`http://router.test${path}`, init), ctx),
+    settled: () => Promise.all(background.splice(0)),
   };
 }
