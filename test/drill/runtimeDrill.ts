@@ -1,13 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTopology, type Topology } from '../../infra/hosts/topology.ts';
+import { startRouterProcess, type RouterProcess } from '../support/routerProcess.ts';
 import { formatDrillReport, runDrill, standinDisabler, type DrillMode } from '../../infra/drill/index.ts';
 import { DRILL, ROUTER_SETTINGS, writeDrillConfig } from './drillFixture.ts';
 
-// The router here shares its process and event loop with the drill's traffic and the test (the
-// Lambda's Function URL shim is in-process). Under a full test run on two cores that loop lagged
-// past 600 ms, then past 1 s, so healthy providers 2 and 3 "timed out" too and requests failed
-// with every attempt a timeout (p50 ~3 s): 1.5 s per attempt and half the fixture's rate keep
-// the drill about the router, not about the machine's load. Phases of 3 s, not 2: attempts that
+// Under a full test run on two cores a router in the test's own process (the Lambda's Function URL
+// shim is in-process) lagged past 600 ms, then past 1 s, so healthy providers 2 and 3 "timed out"
+// too and requests failed with every attempt a timeout (p50 ~3-4 s). The drills now go through the
+// runtime in its own process, at 1.5 s per attempt and half the fixture's rate, so that they are
+// about the router, not about the machine's load. Phases of 3 s, not 2: attempts that
 // hang past the re-enable still count against provider 1 for up to 1.5 s, and the breaker's
 // half-open trial must come after them for traffic to be seen coming back.
 const TIMEOUT_MS = 1500;
@@ -23,11 +25,19 @@ const LOAD = { rate: DRILL.rate / 2, durationS: 9 };
 export function describeRuntimeDrill(runtime: 'worker' | 'lambda'): void {
   const name = `${runtime} router`;
   let topology: Topology;
+  let drilled: RouterProcess;
 
   beforeAll(async () => {
-    topology = await startTopology({ configPath: writeDrillConfig(TIMEOUT_MS), runtimes: [runtime], standins: true });
-  });
+    const configPath = writeDrillConfig(TIMEOUT_MS);
+    topology = await startTopology({ configPath, runtimes: [runtime], standins: true });
+    // The drills go through the same runtime started as its own process (`hadoku-route serve`),
+    // so its event loop is not the one the drill's traffic and the stand-ins share here.
+    const urls = topology.providerUrls;
+    const env = { LOCAL_BASE: urls['1']!, WORKER_BASE: urls['2']!, LAMBDA_BASE: urls['3']!, ROUTE_APPS: 'none' };
+    drilled = await startRouterProcess({ runtime, config: readFileSync(configPath, 'utf8'), env });
+  }, 120_000);
   afterAll(async () => {
+    await drilled?.stop();
     await topology?.close();
   });
 
@@ -42,7 +52,7 @@ export function describeRuntimeDrill(runtime: 'worker' | 'lambda'): void {
       { timeout: 60_000 },
       async (mode: DrillMode) => {
         // Prepare
-        const router = topology.routers[0]!.url;
+        const router = drilled.baseUrl;
 
         // Act
         const report = await runDrill({ router, disable: '1', ...LOAD, mode, disabler: standinDisabler(), ...SETTINGS });
