@@ -30,6 +30,12 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/worker/**', 'node_modules/**'],
           environment: 'node',
+          // Test files share each worker's process and module cache instead of a fresh worker per
+          // file: ~0.8 s of CPU saved per file (aws-cdk-lib, miniflare, the core compiled once per
+          // worker). Tests may not leave state behind in a module; a helper's per-file cleanup
+          // goes through the setup file, which runs before each file.
+          isolate: false,
+          setupFiles: ['test/support/perFile.ts'],
           // Every CLI, `serve` or `dev` a test spawns inherits this: Node's type stripping of the
           // sources, cached on disk, instead of ~0.4 s of CPU at each of some hundreds of starts.
           env: { NODE_OPTIONS: nodeOptionsWithStripCache(process.env.NODE_OPTIONS) },

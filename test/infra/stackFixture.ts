@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll } from 'vitest';
 import type { Env } from '../../shared/index.ts';
 import { RouterStack } from '../../infra/lib/routerStack.ts';
 import { isStageName, stackId } from '../../infra/lib/stageNames.ts';
+import { scratchDir } from '../support/scratchDir.ts';
 
 /** Repository root (cdk.json, package-lock.json). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,11 +17,6 @@ export const FIXTURE_CONFIG = fileURLToPath(new URL('./fixtures/route-config.jso
 /** A base URL for `${LOCAL_BASE}`, as `-c LOCAL_BASE=...` would give it. */
 export const LOCAL_BASE = 'https://home.example.com';
 
-// Every temporary file and cloud assembly of a test file lives under one directory, removed after
-// that file's tests (the fixture is imported, so evaluated, once per test file).
-const scratch = mkdtempSync(join(tmpdir(), 'hadoku-infra-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
 /** cdk.json's context: the feature flags and defaults `cdk synth` runs with. */
 export function cdkJsonContext(): Record<string, unknown> {
   return (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
@@ -30,14 +24,14 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 /** Writes `text` to a fresh temporary file and returns its path. */
 export function tempConfig(text: string, name = 'route-config.json'): string {
-  const file = join(mkdtempSync(join(scratch, 'config-')), name);
+  const file = join(mkdtempSync(join(scratchDir(), 'config-')), name);
   writeFileSync(file, text);
   return file;
 }
 
 /** A fresh, empty directory for a cloud assembly (`new App({ outdir })`). */
 export function freshOutdir(): string {
-  return mkdtempSync(join(scratch, 'cdk.out-'));
+  return mkdtempSync(join(scratchDir(), 'cdk.out-'));
 }
 
 /** Options of {@link buildStack}. */
