@@ -1,18 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readBufferedAnswer, UpstreamBodyError } from './readBufferedAnswer.ts';
+import { SettledAnswer } from './settledAnswer.ts';
 
 /**
  * Largest body a BUFFERED Function URL can return: the 6 MB invocation payload limit, minus room
  * for the status, headers and JSON framing.
  */
 export const MAX_BUFFERED_BODY_BYTES = 6 * 1024 * 1024 - 64 * 1024;
-
-/**
- * The bytes of answers the router's `settle` hook read whole (settleBufferedAnswer.ts), by the
- * Response it made of them: {@link createResult} takes them as they are instead of reading the
- * body stream back. A Response made after settling (the edge cache branches the body) is not here.
- */
-export const settledBodies = new WeakMap<Response, Uint8Array>();
 
 /** Content types whose bytes are sent as text when they are valid UTF-8 (smaller than base64, readable in logs). */
 const TEXTUAL = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded|problem\+json|ld\+json)|[^;]*\+(json|xml))/i;
@@ -41,7 +35,10 @@ export async function createResult(response: Response, method = 'GET'): Promise<
   const result: APIGatewayProxyStructuredResultV2 = { statusCode: response.status, headers };
   if (cookies.length > 0) result.cookies = cookies;
 
-  if (method.toUpperCase() === 'HEAD' || response.body === null) {
+  // The bytes the router's `settle` hook read (settledAnswer.ts), taken before `.body`, which would
+  // make the web stream they spare; a Response made after settling (the edge cache branched it) is read.
+  const settled = response instanceof SettledAnswer ? response.settledBytes() : undefined;
+  if (method.toUpperCase() === 'HEAD' || (settled === undefined && response.body === null)) {
     await response.body?.cancel();
     result.body = '';
     result.isBase64Encoded = false;
@@ -50,9 +47,8 @@ export async function createResult(response: Response, method = 'GET'): Promise<
 
   // Counted while read and given up past the limit: a large answer never sits whole in memory.
   let bytes: Uint8Array;
-  const settled = response.bodyUsed ? undefined : settledBodies.get(response);
   try {
-    const read = settled ?? (await readBufferedAnswer(response.body, MAX_BUFFERED_BODY_BYTES));
+    const read = settled ?? (await readBufferedAnswer(response.body!, MAX_BUFFERED_BODY_BYTES));
     if (read === 'too-large') return tooLarge();
     bytes = read;
   } catch (error) {

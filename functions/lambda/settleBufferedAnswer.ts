@@ -1,7 +1,8 @@
 import { untouchedNodeBody } from '../node/nodeAnswer.ts';
 import { readNodeBody } from '../node/readNodeBody.ts';
-import { MAX_BUFFERED_BODY_BYTES, settledBodies } from './createResult.ts';
+import { MAX_BUFFERED_BODY_BYTES } from './createResult.ts';
 import { readBufferedAnswer, UpstreamBodyError } from './readBufferedAnswer.ts';
+import { SettledAnswer } from './settledAnswer.ts';
 
 /**
  * The router's `settle` hook on a BUFFERED Function URL (SPEC 3.7): the chosen answer is read
@@ -20,14 +21,8 @@ export async function settleBufferedAnswer(response: Response): Promise<Response
     const error = `answer is larger than a BUFFERED Function URL can return (limit ${MAX_BUFFERED_BODY_BYTES} bytes)`;
     return Response.json({ error, limit_bytes: MAX_BUFFERED_BODY_BYTES }, { status: 502, headers: { 'cache-control': 'no-store' } });
   }
-  const settled = new Response(read as Uint8Array<ArrayBuffer>, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
   // createResult takes these bytes as they are, instead of reading them back out of the Response.
-  settledBodies.set(settled, read);
-  return settled;
+  return new SettledAnswer(read, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** The body's bytes (`null`: no body); from the transport's Node stream when no web stream was made of it. */

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createResult } from '../../functions/lambda/createResult.ts';
 import { settleBufferedAnswer } from '../../functions/lambda/settleBufferedAnswer.ts';
 import { createHttpTransport } from '../../functions/node/httpTransport.ts';
-import { NodeAnswer } from '../../functions/node/nodeAnswer.ts';
+import { SettledAnswer } from '../../functions/lambda/settledAnswer.ts';
+import { LazyBodyAnswer } from '../../functions/node/lazyBodyAnswer.ts';
 
 const BODY = JSON.stringify({ ok: true, items: [1, 2, 3] });
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -29,16 +30,20 @@ async function providerAnswer(): Promise<Response> {
 
 describe('Function: settleBufferedAnswer on the Node transport', () => {
   it('reads the Node body whole without making a web stream of it', async () => {
-    const bodyMade = vi.spyOn(NodeAnswer.prototype, 'body', 'get');
+    const bodyMade = vi.spyOn(LazyBodyAnswer.prototype, 'body', 'get');
     const settled = await settleBufferedAnswer(await providerAnswer());
     expect(bodyMade).not.toHaveBeenCalled();
+    bodyMade.mockRestore();
     expect(settled.status).toBe(200);
     expect(await settled.text()).toBe(BODY);
   });
 
-  it('hands createResult the bytes it read: the result is built without reading the body stream back', async () => {
+  it('hands createResult the bytes it read: the result is built without making a web stream of them', async () => {
     const settled = await settleBufferedAnswer(await providerAnswer());
+    const bodyMade = vi.spyOn(LazyBodyAnswer.prototype, 'body', 'get');
     const result = await createResult(settled, 'GET');
+    expect(settled).toBeInstanceOf(SettledAnswer);
+    expect(bodyMade).not.toHaveBeenCalled();
     expect(settled.bodyUsed).toBe(false);
     expect(result).toMatchObject({ statusCode: 200, body: BODY, isBase64Encoded: false });
   });
