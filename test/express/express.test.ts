@@ -5,15 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigValidationError, createRouter } from '../../shared/index.ts';
 import { createFileConfig, routerMiddleware, startExpressRouter } from '../../functions/express/index.ts';
 import { createHttpTransport } from '../../functions/node/httpTransport.ts';
-
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { cleanups } from '../support/cleanups.ts';
 
 function upstream(handler: http.RequestListener): Promise<{ url: string; requests: http.IncomingMessage[]; closed: () => number }> {
   const requests: http.IncomingMessage[] = [];

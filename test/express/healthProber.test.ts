@@ -1,18 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { healthIntervalSeconds } from '../../functions/express/healthProber.ts';
 import { startExpressRouter } from '../../functions/express/server.ts';
 import { startUpstream, type Upstream } from '../support/upstream.ts';
+import { cleanups } from '../support/cleanups.ts';
 
 // Shared health locally (issue 15): the Express runtime's in-process prober feeds the document
 // through the same ConfigManager path as the Worker's KV read and the Lambda's SSM read.
-
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 async function upstream(name: string): Promise<Upstream> {
   const u = await startUpstream(name);

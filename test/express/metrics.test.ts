@@ -1,14 +1,10 @@
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startExpressRouter } from '../../functions/express/index.ts';
 import { startUpstream, type Upstream } from '../support/upstream.ts';
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { cleanups } from '../support/cleanups.ts';
 
 async function upstream(name: string): Promise<Upstream> {
   const u = await startUpstream(name);

@@ -1,12 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeResponse } from '../../functions/express/writeResponse.ts';
-
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { cleanups } from '../support/cleanups.ts';
 
 /** A body of `total` bytes in 16 KiB chunks, as a web stream (not a piped Node stream). */
 function webBody(total: number): ReadableStream<Uint8Array> {

@@ -6,13 +6,10 @@ import { settleBufferedAnswer } from '../../functions/lambda/settleBufferedAnswe
 import { createHttpTransport } from '../../functions/node/httpTransport.ts';
 import { SettledAnswer } from '../../functions/lambda/settledAnswer.ts';
 import { LazyBodyAnswer } from '../../functions/node/lazyBodyAnswer.ts';
+import { cleanups } from '../support/cleanups.ts';
 
 const BODY = JSON.stringify({ ok: true, items: [1, 2, 3] });
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  vi.restoreAllMocks();
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(() => vi.restoreAllMocks());
 
 /** A provider's answer through the Lambda's real transport. */
 async function providerAnswer(): Promise<Response> {

@@ -1,16 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listenLocal } from '../support/listenLocal.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { createHttpTransport } from '../../functions/node/httpTransport.ts';
 import { createPoolTransport } from '../../functions/node/poolTransport.ts';
 import type { UpstreamInit } from '../../shared/index.ts';
-
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { cleanups } from '../support/cleanups.ts';
 
 interface Seen {
   url: string;

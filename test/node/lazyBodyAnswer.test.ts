@@ -7,13 +7,10 @@ import { SettledAnswer } from '../../functions/lambda/settledAnswer.ts';
 import { LazyBodyAnswer } from '../../functions/node/lazyBodyAnswer.ts';
 import { NodeAnswer, untouchedNodeBody } from '../../functions/node/nodeAnswer.ts';
 import type { UpstreamInit } from '../../shared/index.ts';
+import { cleanups } from '../support/cleanups.ts';
 
 const BODY = JSON.stringify({ ok: true, items: [1, 2, 3] });
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  vi.restoreAllMocks();
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(() => vi.restoreAllMocks());
 
 async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${await listenLocal(server, cleanups)}`;

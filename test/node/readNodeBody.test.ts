@@ -1,12 +1,8 @@
 import http from 'node:http';
 import { listenLocal } from '../support/listenLocal.ts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readNodeBody } from '../../functions/node/readNodeBody.ts';
-
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { cleanups } from '../support/cleanups.ts';
 
 /** What the provider sends: whole bodies in chunks, or a declared length it never finishes. */
 type Sends = { chunks: string[]; breaksOff?: boolean };
