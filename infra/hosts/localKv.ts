@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readCompatibility } from './wranglerCompatibility.ts';
 
 /** Options of {@link openLocalKv}. */
 export interface LocalKvOptions {
@@ -30,12 +31,12 @@ const IDLE_WORKER = 'export default { fetch() { return new Response(null, { stat
  * try { await kv.put('route-config', text); } finally { await kv.close(); }
  */
 export async function openLocalKv(options: LocalKvOptions): Promise<LocalKv> {
-  const { Miniflare, convertV4MiniflareOptions } = await import('miniflare');
+  const [{ Miniflare, convertV4MiniflareOptions }, compatibility] = await Promise.all([import('miniflare'), readCompatibility()]);
   const miniflare = new Miniflare({
     ...convertV4MiniflareOptions({
       modules: true,
       script: IDLE_WORKER,
-      compatibilityDate: '2026-11-01',
+      compatibilityDate: compatibility.date,
       kvNamespaces: { [options.binding]: options.namespaceId },
     }),
     resourcePersistencePath: resolve(options.persistTo, 'v3'),

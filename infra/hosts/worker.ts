@@ -5,16 +5,13 @@ import { HEALTH_DOC, KV_CONFIG, parseConfig } from '../../shared/index.ts';
 import { readHealthFile } from './healthFile.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
 import { buildWorkerBundle } from './workerBundle.ts';
-import { findKvId } from './wranglerTomlKv.ts';
+import { readCompatibility } from './wranglerCompatibility.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const defaultAssetsDir = resolve(repoRoot, 'functions/worker/public');
-const wranglerToml = resolve(repoRoot, 'wrangler.toml');
 
 /** Locally an edit should show up quickly; production keeps 10 s (wrangler.toml). */
 const LOCAL_CONFIG_MAX_AGE = '1';
-/** Used when wrangler.toml cannot be read; keep in step with it. */
-const FALLBACK_COMPATIBILITY = { date: '2026-11-01', flags: ['enable_request_signal'], kvId: '00000000000000000000000000000000' };
 
 /**
  * `serve --runtime worker`: the real Worker (functions/worker/index.ts, bundled with esbuild as
@@ -150,22 +147,6 @@ function workerVars(options: ServeOptions): Record<string, string> {
   for (const [name, value] of Object.entries(options.env)) if (typeof value === 'string') vars[name] = value;
   if (options.self) vars.ROUTE_SELF = options.self;
   return vars;
-}
-
-/** wrangler.toml's compatibility date and flags, so the local Worker runs as the deployed one. */
-async function readCompatibility(): Promise<{ date: string; flags: string[]; kvId: string }> {
-  let toml: string;
-  try {
-    toml = await readFile(wranglerToml, 'utf8');
-  } catch {
-    return FALLBACK_COMPATIBILITY;
-  }
-  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? FALLBACK_COMPATIBILITY.date;
-  const flagList = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
-  const flags = flagList === undefined ? [] : [...flagList.matchAll(/"([^"]+)"/g)].map((match) => match[1]);
-  // The top level's SETTINGS namespace id (as `wrangler dev` picks it): wrangler's local store keys its data by it.
-  const kvId = findKvId(toml, undefined, KV_CONFIG.binding) ?? FALLBACK_COMPATIBILITY.kvId;
-  return { date, flags, kvId };
 }
 
 function parseLogLine(level: string, message: string): Record<string, unknown> {
