@@ -19,11 +19,6 @@ export abstract class LazyBodyAnswer extends Response {
   /** Makes the body's web stream; called at most once, on first access. */
   protected abstract makeBody(): ReadableStream<Uint8Array<ArrayBuffer>>;
 
-  /** Whether the web stream was made (read or not). */
-  protected get bodyMade(): boolean {
-    return this.#body !== undefined;
-  }
-
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
     this.#body ??= this.makeBody();
     return this.#body;
