@@ -114,8 +114,11 @@ export class EdgeCacheStep {
       return body;
     }
     const [toClient, toStore] = body.tee();
-    background(this.#store(stored, toStore, storedAt, keep), ctx);
-    return toClient;
+    const storing = quietly(this.#store(stored, toStore, storedAt, keep));
+    background(storing, ctx);
+    // The client's body ends only once the entry is stored: a client that asks again as soon as
+    // its answer is whole finds it (a HIT), however busy the process or slow the store.
+    return toClient.pipeThrough(new TransformStream<B, B>({ flush: () => storing }));
   }
 
   #base(method = this.#method): string {
@@ -141,8 +144,8 @@ export class EdgeCacheStep {
 
   async #store(headers: Headers, toStore: ReadableStream<Uint8Array> | null, storedAt: number, keep: number): Promise<void> {
     const base = this.#base();
-    // The index and the key are worked out while the body streams, so the entry lands as soon as
-    // the body ends: a client that asks again right after its answer finds it.
+    // The index and the key are worked out while the body streams, so the entry lands soon after
+    // the body ends (the client's copy of the body waits for it: settle).
     let prepared = this.#prepare(base, headers);
     prepared.catch(() => {});
     let body: Uint8Array | null = null;
@@ -196,8 +199,7 @@ async function quietly(work: Promise<void>): Promise<void> {
   await work.catch(() => {});
 }
 
-/** Background cache work: kept alive by `waitUntil` where the runtime has it; its failure is never the client's. */
+/** Cache work kept alive by `waitUntil` where the runtime has it (a client that goes away mid-body does not stop it). */
 function background(work: Promise<void>, ctx: RouterContext): void {
-  const quiet = work.catch(() => {});
-  ctx.waitUntil?.(quiet);
+  ctx.waitUntil?.(work);
 }

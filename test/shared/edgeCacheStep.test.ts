@@ -78,3 +78,36 @@ describe('Class: EdgeCacheStep', () => {
     expect(store.puts).toBe(0);
   });
 });
+
+/** A store whose writes take `delayMs` to land, as a busy process's or a remote store's do. */
+class SlowStore extends ForeverStore {
+  readonly delayMs: number;
+  constructor(delayMs: number) {
+    super();
+    this.delayMs = delayMs;
+  }
+  override async put(key: string, response: Response, storedAt: number, keepSeconds: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    await super.put(key, response, storedAt, keepSeconds);
+  }
+}
+
+describe('Class: EdgeCacheStep, a MISS and the request right after it', () => {
+  it.each([
+    ['an instant store', 0],
+    ['a store that takes 50 ms per write', 50],
+  ])('with %s, a client that asks again as soon as its answer is whole gets a HIT', async (_name, delayMs) => {
+    // Prepare
+    const store = new SlowStore(delayMs);
+    const miss = new EdgeCacheStep(store, () => 0, settings, request(), url);
+    const headers = new Headers({ 'cache-control': 'max-age=60' });
+    // Act: the client reads its MISS to the end, then asks again at once.
+    const out = await miss.settle(200, headers, new Response('from the provider').body, {});
+    expect(await new Response(out).text()).toBe('from the provider');
+    const hit = await new EdgeCacheStep(store, () => 1000, settings, request(), url).lookup();
+    // Assess
+    expect(headers.get('x-cache')).toBe('MISS');
+    expect(hit?.headers.get('x-cache')).toBe('HIT');
+    expect(await hit?.text()).toBe('from the provider');
+  });
+});
