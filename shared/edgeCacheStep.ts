@@ -116,9 +116,7 @@ export class EdgeCacheStep {
     const [toClient, toStore] = body.tee();
     const storing = quietly(this.#store(stored, toStore, storedAt, keep));
     background(storing, ctx);
-    // The client's body ends only once the entry is stored: a client that asks again as soon as
-    // its answer is whole finds it (a HIT), however busy the process or slow the store.
-    return toClient.pipeThrough(new TransformStream<B, B>({ flush: () => storing }));
+    return toClient.pipeThrough(untilStored(storing, headers.get('content-length')));
   }
 
   #base(method = this.#method): string {
@@ -192,6 +190,25 @@ function served(found: Found, state: 'HIT' | 'STALE'): Response {
   headers.set('age', String(found.ageSeconds));
   headers.set(HEADER.attempts, '0');
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/**
+ * Passes the client's copy of a body on, holding back its end until the entry is stored: a client
+ * that asks again as soon as its answer is whole finds it (a HIT), however busy the process or slow
+ * the store. The end is the close of the stream, or, when the answer declares its length, the
+ * chunk that completes it (a client reading `Content-Length` bytes asks again before the close).
+ */
+function untilStored<B extends Uint8Array>(storing: Promise<void>, contentLength: string | null): TransformStream<B, B> {
+  const declared = contentLength !== null && /^\s*\d+\s*$/.test(contentLength) ? Number(contentLength) : null;
+  let seen = 0;
+  return new TransformStream<B, B>({
+    async transform(chunk, controller) {
+      seen += chunk.byteLength;
+      if (declared !== null && seen >= declared) await storing;
+      controller.enqueue(chunk);
+    },
+    flush: () => storing,
+  });
 }
 
 /** Cache work the answer waits for; its failure is never the client's. */

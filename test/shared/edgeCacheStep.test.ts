@@ -92,22 +92,43 @@ class SlowStore extends ForeverStore {
   }
 }
 
+/** Reads `body` until `bytes` arrived (or its end), without waiting for the close after them. */
+async function readBytes(body: ReadableStream<Uint8Array> | null, bytes: number): Promise<string> {
+  const reader = body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let seen = 0;
+  while (seen < bytes) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    seen += value.byteLength;
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 describe('Class: EdgeCacheStep, a MISS and the request right after it', () => {
-  it.each([
-    ['an instant store', 0],
-    ['a store that takes 50 ms per write', 50],
-  ])('with %s, a client that asks again as soon as its answer is whole gets a HIT', async (_name, delayMs) => {
+  const BODY = 'from the provider';
+  it.each<[string, number, Record<string, string>, (out: ReadableStream<Uint8Array> | null) => Promise<string>]>([
+    ['an instant store, a client reading to the close', 0, {}, (out) => new Response(out).text()],
+    ['a store taking 50 ms per write, a client reading to the close', 50, {}, (out) => new Response(out).text()],
+    [
+      'a store taking 50 ms per write, a client reading its Content-Length bytes (it asks again before the close)',
+      50,
+      { 'content-length': String(BODY.length) },
+      (out) => readBytes(out, BODY.length),
+    ],
+  ])('with %s: the client that asks again as soon as its answer is whole gets a HIT', async (_name, delayMs, extra, read) => {
     // Prepare
     const store = new SlowStore(delayMs);
     const miss = new EdgeCacheStep(store, () => 0, settings, request(), url);
-    const headers = new Headers({ 'cache-control': 'max-age=60' });
-    // Act: the client reads its MISS to the end, then asks again at once.
-    const out = await miss.settle(200, headers, new Response('from the provider').body, {});
-    expect(await new Response(out).text()).toBe('from the provider');
+    const headers = new Headers({ 'cache-control': 'max-age=60', ...extra });
+    // Act: the client reads its MISS, then asks again at once.
+    const out = await miss.settle(200, headers, new Response(BODY).body, {});
+    expect(await read(out)).toBe(BODY);
     const hit = await new EdgeCacheStep(store, () => 1000, settings, request(), url).lookup();
     // Assess
     expect(headers.get('x-cache')).toBe('MISS');
     expect(hit?.headers.get('x-cache')).toBe('HIT');
-    expect(await hit?.text()).toBe('from the provider');
+    expect(await hit?.text()).toBe(BODY);
   });
 });
