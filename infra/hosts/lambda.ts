@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
-import { buildLambdaBundle } from '../../functions/lambda/bundling.ts';
 import { SERVICE_NAME } from '../../functions/lambda/metricNames.ts';
 import { listeningOrigin } from '../../functions/express/toRequest.ts';
 import { healthParameterName, ssmParameterName } from '../lib/stageNames.ts';
@@ -20,6 +17,7 @@ import { startSsmServer } from './ssmServer.ts';
 import { probeUrl, waitUntilAnswers } from './waitUntilAnswers.ts';
 import type { RunningServer, ServeOptions, ServeRuntime } from './types.ts';
 import { setProcessEnv } from './setProcessEnv.ts';
+import { servedLambdaBundle } from './lambdaBundleCache.ts';
 
 /** Name of the stand-in SSM parameter (the deployed stack's default name). */
 const PARAMETER_NAME = ssmParameterName('local');
@@ -45,7 +43,9 @@ const TEXTUAL = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencode
  * handler's real SDK + Powertools calls with the file's current content (re-read on every
  * GetParameter, so an edit is live within `ROUTE_CONFIG_MAX_AGE`, 1 s unless `env` says
  * otherwise); a PutParameter (e.g. `flip --target ssm` pointed at it) writes the file. The file's
- * content at start is also baked into the bundle, as the deploy bakes route-config.json. The shared
+ * content at start is the handler's baked config (`createHandler({ baked })`; the deploy bakes
+ * route-config.json into the bundle itself), so the bundle, built with nothing baked, is reused
+ * from start to start while its inputs are unchanged (lambdaBundleCache.ts). The shared
  * health parameter (`ROUTE_HEALTH_PARAM`) is backed the same way by `route-health.json` beside the
  * config (`healthFile.ts`), so a document there is read with the first config read after a restart.
  *
@@ -89,9 +89,10 @@ export const serveLambda: ServeRuntime = async (options: ServeOptions): Promise<
     });
     cleanups.push(() => ssm.close());
 
-    const dir = await mkdtemp(join(tmpdir(), 'hadoku-lambda-serve-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const bundle = await buildLambdaBundle(dir, text);
+    // The deployed bundle, reused while its inputs are unchanged (lambdaBundleCache.ts); the served
+    // file goes to createHandler as the baked config, where a deploy bakes it into the bundle.
+    const bundle = await servedLambdaBundle();
+    cleanups.push(() => bundle.release());
 
     const restoreEnv = setProcessEnv({
       ...LOCAL_AWS_ENV,
@@ -99,8 +100,11 @@ export const serveLambda: ServeRuntime = async (options: ServeOptions): Promise<
       POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     cleanups.push(restoreEnv);
-    const module = (await import(pathToFileURL(bundle.file).href)) as typeof HandlerModule;
+    // A module of its own per start (the query makes a new module record): two runtimes in one
+    // process (`dev`) share no module state, as two Lambda environments share none.
+    const module = (await import(`${pathToFileURL(bundle.file).href}?start=${randomUUID()}`)) as typeof HandlerModule;
     const handler = module.createHandler({
+      baked: text,
       // The bundle's own registry, as the deployed entry point hosts it (ROUTE_APPS narrows it).
       apps: module.apps,
       env: { ROUTE_HEALTH_PARAM: HEALTH_PARAMETER_NAME, ...env, ROUTE_CONFIG_PARAMETER: PARAMETER_NAME, AWS_ENDPOINT_URL_SSM: ssm.url },
