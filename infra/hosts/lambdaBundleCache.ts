@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,8 +42,8 @@ interface Manifest {
  * const module = await import(`${pathToFileURL(bundle.file).href}?start=${randomUUID()}`);
  */
 export async function servedLambdaBundle(cacheDir: string = LAMBDA_BUNDLE_CACHE_DIR): Promise<ServedBundle> {
-  const dir = join(cacheDir, buildKey());
   try {
+    const dir = join(cacheDir, await buildKey());
     const kept = await readManifest(dir);
     if (kept !== undefined && (await unchanged(kept.inputs))) return cached(dir, kept.bytes, true);
     return await buildInto(cacheDir, dir);
@@ -56,9 +55,9 @@ export async function servedLambdaBundle(cacheDir: string = LAMBDA_BUNDLE_CACHE_
 }
 
 /** The build's options and esbuild's version: what, besides the inputs, decides the output. */
-function buildKey(): string {
-  const esbuild = JSON.parse(readFileSync(join(repoRoot, 'node_modules', 'esbuild', 'package.json'), 'utf8')) as { version: string };
-  const key = JSON.stringify({ esbuild: esbuild.version, options: lambdaBundling(undefined) });
+async function buildKey(): Promise<string> {
+  const { version } = await import('esbuild');
+  const key = JSON.stringify({ esbuild: version, options: lambdaBundling(undefined) });
   return createHash('sha256').update(key).digest('hex').slice(0, 24);
 }
 
