@@ -1,6 +1,7 @@
 import { BodyBudget } from './bodyBudget.ts';
 import type { RouteConfigSnapshot, RouteSettings } from './parseConfig.ts';
 import type { BodyLimits, BodyRead } from './readRequestBody.ts';
+import { declaredLength } from './declaredLength.ts';
 
 /**
  * The budget of request-body bytes being received, one per process (or isolate): memory is a
@@ -20,8 +21,7 @@ export const BODY_BUSY_RETRY_AFTER_SECONDS = 5;
  * const read = await readRequestBody(request.body, bodyLimits(request.headers, settings, config, deadlineAt - now()));
  */
 export function bodyLimits(headers: Headers, settings: RouteSettings, config: RouteConfigSnapshot, timeoutMs: number): BodyLimits {
-  const length = headers.get('content-length');
-  const declared = length !== null && /^\d+$/.test(length.trim()) ? Number(length) : null;
+  const declared = declaredLength(headers.get('content-length')) ?? null;
   return { maxBytes: settings.maxBodyBytes, declared, budget: processBodyBudget, budgetCap: config.maxBufferedBodyBytes, timeoutMs };
 }
 

@@ -2,6 +2,7 @@ import { cacheBaseKey, variantKey } from './cacheKey.ts';
 import { entryState, freshness, keepSeconds, type Freshness } from './cacheFreshness.ts';
 import { isCacheableRequest, isInvalidatingMethod, isStorableResponse } from './cachePolicy.ts';
 import { acceptsContentEncoding } from './contentCoding.ts';
+import { declaredLength } from './declaredLength.ts';
 import { HEADER, STALE_IF_ERROR_SECONDS } from './defaults.ts';
 import { readWhole } from './readWhole.ts';
 import type { RouteSettings } from './parseConfig.ts';
@@ -199,7 +200,7 @@ function served(found: Found, state: 'HIT' | 'STALE'): Response {
  * chunk that completes it (a client reading `Content-Length` bytes asks again before the close).
  */
 function untilStored<B extends Uint8Array>(storing: Promise<void>, contentLength: string | null): TransformStream<B, B> {
-  const declared = contentLength !== null && /^\s*\d+\s*$/.test(contentLength) ? Number(contentLength) : null;
+  const declared = declaredLength(contentLength) ?? null;
   let seen = 0;
   return new TransformStream<B, B>({
     async transform(chunk, controller) {

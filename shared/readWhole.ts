@@ -1,3 +1,4 @@
+import { declaredLength } from './declaredLength.ts';
 import { readCapped } from './readCapped.ts';
 
 /**
@@ -14,7 +15,8 @@ export async function readWhole(
   contentLength: string | null,
   cap: number,
 ): Promise<Uint8Array | undefined> {
-  if (contentLength !== null && !/^\s*\d+\s*$/.test(contentLength)) return undefined;
+  const declared = declaredLength(contentLength);
+  if (declared === undefined) return undefined;
   let bytes: Uint8Array | undefined;
   try {
     bytes = stream ? await readCapped(stream, cap) : new Uint8Array(0);
@@ -22,5 +24,5 @@ export async function readWhole(
     return undefined;
   }
   if (bytes === undefined) return undefined;
-  return contentLength === null || bytes.byteLength === Number(contentLength) ? bytes : undefined;
+  return declared === null || bytes.byteLength === declared ? bytes : undefined;
 }
