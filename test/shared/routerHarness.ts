@@ -61,8 +61,8 @@ export function scriptedRouter(
     wallNow: opts.wall,
     cache: new MemoryCache(100, 1 << 20, opts.wall),
   });
-  // Background work (the edge cache's store) is handed to waitUntil, as a Worker's is: a test
-  // awaits it with settled() instead of guessing how long it takes on a loaded machine.
+  // Background work (the edge cache's store) is handed to waitUntil, as a Worker's is: a test that
+  // asserts nothing was stored awaits it with settled(), so the store had every chance to land.
   const background: Promise<unknown>[] = [];
   const ctx = { waitUntil: (promise: Promise<unknown>) => void background.push(promise) };
   return {
