@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { UpstreamFetch, UpstreamInit } from '../../shared/index.ts';
 import { outgoingHeaders } from './outgoingHeaders.ts';
-import { requestPath } from './requestPath.ts';
+import { splitUrl } from './requestPath.ts';
 import { upstreamAnswer } from './upstreamAnswer.ts';
 
 /** Options of {@link createHttpTransport}. */
@@ -93,8 +93,7 @@ const origins = new Map<string, Omit<UpstreamTarget, 'path'>>();
 
 /** Splits `url` into origin and path, parsing each distinct origin once (bounded: 256 entries). */
 function upstreamTarget(url: string): UpstreamTarget {
-  const slash = url.indexOf('/', url.indexOf('//') + 2);
-  const prefix = slash === -1 ? url : url.slice(0, slash);
+  const { prefix, path } = splitUrl(url);
   let origin = origins.get(prefix);
   if (origin === undefined) {
     const parsed = new URL(url);
@@ -109,7 +108,7 @@ function upstreamTarget(url: string): UpstreamTarget {
     if (`${origin.protocol}//${parsed.host}` === prefix) origins.set(prefix, origin);
     else return { ...origin, path: parsed.pathname + parsed.search };
   }
-  return { ...origin, path: requestPath(url, slash) };
+  return { ...origin, path };
 }
 
 function toResponse(incoming: IncomingMessage, method: string): Response {

@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import type { UpstreamFetch, UpstreamInit } from '../../shared/index.ts';
 import { outgoingHeaders } from './outgoingHeaders.ts';
-import { requestPath } from './requestPath.ts';
+import { splitUrl } from './requestPath.ts';
 import { upstreamAnswer } from './upstreamAnswer.ts';
 
 /** Options of {@link createPoolTransport}. */
@@ -25,7 +25,7 @@ export interface PoolTransportOptions {
 export function createPoolTransport(options: PoolTransportOptions = {}): UpstreamFetch & { close(): Promise<void> } {
   const agent = new Agent({ connections: options.connections ?? 256, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
   const transport = async (url: string, init: UpstreamInit): Promise<Response> => {
-    const { origin, path } = splitUrl(url);
+    const { prefix: origin, path } = splitUrl(url);
     const answer = await agent.request({
       origin,
       path,
@@ -51,12 +51,6 @@ export function createPoolTransport(options: PoolTransportOptions = {}): Upstrea
     }
   };
   return Object.assign(transport, { close: () => agent.destroy() });
-}
-
-/** `http://host:port/p?q` as undici takes it: the origin, and the path (requestPath.ts). */
-function splitUrl(url: string): { origin: string; path: string } {
-  const slash = url.indexOf('/', url.indexOf('//') + 2);
-  return { origin: slash === -1 ? url : url.slice(0, slash), path: requestPath(url, slash) };
 }
 
 function ignore(): void {}
