@@ -185,13 +185,14 @@ export class ConfigManager {
     }
     if (read === null) return this.#reject(`no config found in the ${this.#opts.source} store`);
     this.#takeHealth(read);
+    const input = inputOf(read);
     // Same text and environment as the loaded one: nothing to parse or swap (the common case on every max-age).
-    if (inputOf(read) === this.#snapshotInput && this.#status.source === this.#opts.source) {
+    if (input === this.#snapshotInput && this.#status.source === this.#opts.source) {
       this.#status.last_error = null;
       return;
     }
     try {
-      this.#accept(parseConfig(read.text, this.#opts.env, read.version), inputOf(read), this.#opts.source);
+      this.#accept(parseConfig(read.text, this.#opts.env, read.version), input, this.#opts.source);
     } catch (error) {
       const reason = error instanceof ConfigValidationError ? error.errors.join('; ') : (error as Error).message;
       this.#reject(`rejected ${this.#opts.source} config: ${reason}`, error);
