@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cacheBaseKey, variantKey } from '../../shared/cacheKey.ts';
 import { acceptsContentEncoding, normaliseAcceptEncoding } from '../../shared/contentCoding.ts';
 import { answerVaryNames, droppedVaryIndex, nextVaryIndex } from '../../shared/varyIndex.ts';
@@ -29,6 +29,32 @@ describe('Function: variantKey', () => {
     const plain = await key(['accept-language'], { 'accept-language': 'fr' });
     expect(await key(['accept-language'], { 'accept-language': 'fr', 'x-user': 'alice' })).toBe(plain);
     expect(await key(['x-user'], { 'x-user': 'alice-secret-id' })).not.toContain('alice');
+  });
+
+  it.each<[string, string[], Record<string, string>, boolean]>([
+    ['nothing varied on', [], {}, false],
+    ['Accept-Encoding alone', ['accept-encoding'], { 'accept-encoding': 'gzip' }, false],
+    ['a header that may name a client', ['x-user'], { 'x-user': 'alice' }, true],
+    ['Accept-Encoding and another header', ['accept-encoding', 'accept-language'], { 'accept-encoding': 'gzip' }, true],
+  ])('%s: digested only when a value needs hiding (a digest is an async job on Node)', async (_, names, headers, digested) => {
+    const digest = vi.spyOn(crypto.subtle, 'digest');
+    try {
+      await key(names, headers);
+      expect(digest).toHaveBeenCalledTimes(digested ? 1 : 0);
+    } finally {
+      digest.mockRestore();
+    }
+  });
+
+  it('tells nothing varied on from an empty Accept-Encoding, and one coding list from another', async () => {
+    const keys = await Promise.all([
+      key([], {}),
+      key(['accept-encoding'], {}),
+      key(['accept-encoding'], { 'accept-encoding': 'gzip' }),
+      key(['accept-encoding'], { 'accept-encoding': 'br' }),
+    ]);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys[2]).toBe('GET h/x #g1 ae=gzip');
   });
 
   it('shares one key between spellings of the same Accept-Encoding', async () => {
