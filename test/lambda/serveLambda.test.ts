@@ -102,6 +102,26 @@ describe('Function: serveLambda', () => {
     expect(order).toEqual(['2', '1']);
   });
 
+  it('serves the file it started with as the baked config when the cold start cannot read SSM', async () => {
+    // Prepare: a secret parameter the SSM stand-in lacks fails the config read, as an SSM outage would.
+    const own = join(dir, 'baked.json');
+    await writeFile(own, config('2'));
+    const env = { UP1: up1.url, UP2: up2.url, ROUTE_SECRET_PARAMETERS: 'TOKEN=/hadoku/missing' };
+    const baked = await serveLambda({ configPath: own, port: 0, host: '127.0.0.1', env, log: () => {} });
+    try {
+      // Act
+      const view = await (await fetch(`${baked.url}/_config/route`)).json();
+      const routed = await fetch(`${baked.url}/task/api/items`);
+      // Assess
+      expect(view).toMatchObject({ source: 'baked', apps: { task: { order: ['2'] } } });
+      expect(view.last_error).toMatch(/missing/);
+      expect(routed.status).toBe(200);
+      expect(routed.headers.get('server-timing')).toMatch(/^p1;desc="2 200"/);
+    } finally {
+      await baked.close();
+    }
+  });
+
   it('refuses to start on an invalid config file', async () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{"providers": {"1": "nope"}}');
