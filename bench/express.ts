@@ -22,10 +22,11 @@ export interface ProxyBenchOptions {
   memoryConnections: number;
 }
 
-type Target = 'direct' | 'ceiling' | 'seed' | 'router';
+type Target = 'direct' | 'ceiling' | 'floor' | 'seed' | 'router';
 const LABELS: Record<Target, string> = {
   direct: 'direct (no proxy)',
   ceiling: 'Node ceiling (undici Pool pipe)',
+  floor: 'Fetch-shaped floor (our adapter + transport, no core)',
   seed: 'seed stack (Express 5 + http-proxy-middleware)',
   router: 'hadoku-route, Express runtime',
 };
@@ -45,14 +46,16 @@ export async function benchProxies(opts: ProxyBenchOptions): Promise<void> {
   const upPort = upstream.match[1]!;
   const plain = path.join(dir, 'plain.json');
   writeFileSync(plain, JSON.stringify({ providers: { '1': `http://127.0.0.1:${upPort}` }, global_priority: '1' }));
-  const [ceiling, seed, router] = await Promise.all([
+  const [ceiling, floor, seed, router] = await Promise.all([
     startProcess([path.join(here, 'ceilingProcess.ts'), upPort], ready),
+    startProcess([path.join(here, 'floorProcess.ts'), upPort], ready),
     startProcess([path.join(here, 'seedProcess.ts'), upPort, path.join(logs, 'seed.log')], ready),
     startProcess([path.join(here, 'routerProcess.ts'), plain, path.join(logs, 'router.log')], ready),
   ]);
   const urls: Record<Target, string> = {
     direct: `http://127.0.0.1:${upPort}/task/api/items`,
     ceiling: `${ceiling.match[1]}/task/api/items`,
+    floor: `${floor.match[1]}/task/api/items`,
     seed: `${seed.match[1]}/task/api/items`,
     router: `${router.match[1]}/task/api/items`,
   };
@@ -60,12 +63,14 @@ export async function benchProxies(opts: ProxyBenchOptions): Promise<void> {
   const pids: Record<Target, number> = {
     direct: upstream.child.pid!,
     ceiling: ceiling.child.pid!,
+    floor: floor.child.pid!,
     seed: seed.child.pid!,
     router: router.child.pid!,
   };
   try {
-    // Warm every path (JIT, keep-alive sockets) before measuring.
-    for (const t of targets) await autocannon(urls[t], { connections: 32, seconds: 1 });
+    // Warm every path (JIT, keep-alive sockets) before measuring: the router's longer path needs
+    // about two seconds of load before its first round stops paying for compilation.
+    for (const t of targets) await autocannon(urls[t], { connections: 32, seconds: 2 });
     const runs = new Map<string, LoadRun[]>();
     for (const c of opts.concurrencies) {
       for (let round = 0; round < opts.rounds; round++) {
@@ -79,7 +84,7 @@ export async function benchProxies(opts: ProxyBenchOptions): Promise<void> {
     printAbsolutes(runs, opts, targets);
     await printMemory(router.child.pid!, urls.router, opts.memoryConnections);
   } finally {
-    await Promise.all([upstream, ceiling, seed, router].map((p) => stopProcess(p.child)));
+    await Promise.all([upstream, ceiling, floor, seed, router].map((p) => stopProcess(p.child)));
   }
   await benchHangingProvider(dir, logs, opts.seconds >= 5 ? 5 : 2);
 }
@@ -101,20 +106,26 @@ function printRatios(runs: Map<string, LoadRun[]>, opts: ProxyBenchOptions): voi
       'connections',
       'router / Node ceiling, req/s (goal >= 0.9)',
       'router / seed stack, req/s (goal >= 3)',
+      'Fetch-shaped floor / Node ceiling, req/s',
+      'router / Fetch-shaped floor, req/s',
       'CPU per answer: ceiling / router',
+      'CPU per answer: floor / router',
       'CPU per answer: seed / router',
       'added p50 over direct, ms (goal <= 1 at c=32)',
       'added mean latency, ms',
     ]),
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const c of opts.concurrencies) {
     const r = get(c, 'router');
     const ratio = (t: Target) => each(c, (i) => fmt(r[i]!.rps / get(c, t)[i]!.rps));
     const added = each(c, (i) => fmt(r[i]!.p50 - get(c, 'direct')[i]!.p50, 0));
     const mean = each(c, (i) => fmt(r[i]!.mean - get(c, 'direct')[i]!.mean));
     const cpu = (t: Target) => each(c, (i) => fmt(get(c, t)[i]!.cpuUs / r[i]!.cpuUs));
-    console.log(`| ${c} | ${ratio('ceiling')} | ${ratio('seed')} | ${cpu('ceiling')} | ${cpu('seed')} | ${added} | ${mean} |`);
+    const floorOfCeiling = each(c, (i) => fmt(get(c, 'floor')[i]!.rps / get(c, 'ceiling')[i]!.rps));
+    console.log(
+      `| ${c} | ${ratio('ceiling')} | ${ratio('seed')} | ${floorOfCeiling} | ${ratio('floor')} | ${cpu('ceiling')} | ${cpu('floor')} | ${cpu('seed')} | ${added} | ${mean} |`,
+    );
   }
 }
 
