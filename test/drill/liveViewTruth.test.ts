@@ -71,7 +71,9 @@ describe('Function: liveView against a hanging provider', () => {
       answers.push(`${response.status} ${response.headers.get('server-timing')}`);
     }
     expect(answers).toHaveLength(FAILURES);
-    for (const answer of answers) expect(answer).toMatch(/^200 p1;desc="2 timeout";dur=25\d\d(\.\d+)?, p2;desc="1 200"/);
+    // The timeout's measured time may fall short of 2500 by a fraction of a millisecond: libuv's
+    // timers run on a clock of whole milliseconds, performance.now() does not.
+    for (const answer of answers) expect(answer).toMatch(/^200 p1;desc="2 timeout";dur=(2499|25\d\d)(\.\d+)?, p2;desc="1 200"/);
 
     // Act: the view is the only client of a second fresh router
     const watched = await start();
