@@ -12,12 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { toRequest } from '../functions/express/toRequest.ts';
 import { writeResponse } from '../functions/express/writeResponse.ts';
 import { createPoolTransport } from '../functions/node/poolTransport.ts';
+import { splitUrl } from '../functions/node/requestPath.ts';
 
 const upstream = `http://127.0.0.1:${Number(process.argv[2])}`;
 const transport = createPoolTransport();
 const server = http.createServer((req, res) => {
   const request = toRequest(req, res, 'http://127.0.0.1');
-  const target = upstream + request.url.slice(request.url.indexOf('/', 'http://'.length));
+  const target = upstream + splitUrl(request.url).path;
   transport(target, { method: request.method, headers: request.headers, body: null, signal: request.signal, redirect: 'manual' }).then(
     (response) => writeResponse(response, res),
     () => res.writeHead(502).end(),

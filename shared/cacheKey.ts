@@ -26,12 +26,12 @@ export function cacheBaseKey(method: string, host: string, pathname: string, sea
  * // 'GET example.com/x #g1 3f1c...'
  */
 export async function variantKey(base: string, generation: string, names: readonly string[], headers: Headers): Promise<string> {
-  const encoding = (name: string) => normaliseAcceptEncoding(headers.get(name));
+  const encoding = () => normaliseAcceptEncoding(headers.get('accept-encoding'));
   // No digest where nothing needs hiding (most answers vary on nothing or on Accept-Encoding alone):
   // crypto.subtle.digest is an async job on Node's thread pool, two thirds of a cache hit's CPU.
   if (names.length === 0) return `${base} #${generation} -`;
-  if (names.length === 1 && names[0] === 'accept-encoding') return `${base} #${generation} ae=${encoding(names[0])}`;
-  const values = names.map((name) => (name === 'accept-encoding' ? encoding(name) : headers.get(name)));
+  if (names.length === 1 && names[0] === 'accept-encoding') return `${base} #${generation} ae=${encoding()}`;
+  const values = names.map((name) => (name === 'accept-encoding' ? encoding() : headers.get(name)));
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([names, values])));
   const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${base} #${generation} ${hex}`;
